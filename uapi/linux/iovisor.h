@@ -58,8 +58,8 @@
  *
  * IOV_CMD_MODULE_NEW (admin)
  *   Request: IOV_ATTR_MODULE_NAME, IOV_ATTR_PROG_FD, IOV_ATTR_NUM_PORTS.
- *   Creates a module; the kernel takes its own reference on the program.
- *   Reply: the module, as IOV_CMD_MODULE_GET returns it.
+ *   Creates a module; the kernel takes its own reference on the program, so
+ *   the caller may close the fd afterwards. Reply: the ack alone.
  *   Errors: EEXIST name taken, EINVAL bad name or not a SCHED_CLS program,
  *   EBADF bad fd, ERANGE port count outside 1 .. IOV_PORTS_MAX.
  * IOV_CMD_MODULE_DEL (admin)

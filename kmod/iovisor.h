@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * iovisor internals. The user-visible contract is uapi/linux/iovisor.h.
+ *
+ * DOC: Locking
+ *
+ * Writers: rtnl_lock, then iov_lock (a mutex; one for all namespaces). Every
+ * change to modules, links and attachments happens with both held, except
+ * where only iov_lock is needed because no netdev is touched; readers of the
+ * control objects (netlink get and dump) take iov_lock alone. The netdevice
+ * notifier runs under RTNL and takes iov_lock, which fixes the order.
+ *
+ * The datapath takes no lock. It reads one immutable struct iov_graph per
+ * namespace under RCU (the rx handler runs in softirq, inside
+ * rcu_read_lock from the core receive path). Writers build a new graph and
+ * publish it with rcu_assign_pointer; what the old graph references (module
+ * programs and counters, netdev references) is released only after a grace
+ * period, through RCU work, so a reader of either graph sees live objects.
+ */
+#ifndef _IOV_IOVISOR_H
+#define _IOV_IOVISOR_H
+
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <linux/idr.h>
+#include <linux/iovisor.h>
+
+struct bpf_prog;
+struct genl_info;
+struct netlink_ext_ack;
+
+/* Counters, indexed by enum iov_stats_attr minus IOV_STATS_PACKETS. */
+#define IOV_CNT(attr)	((attr) - IOV_STATS_PACKETS)
+#define IOV_NR_CNT	(IOV_STATS_MAX - IOV_STATS_PACKETS + 1)
+
+/* A walk runs at most this many programs for one received packet, flood
+ * copies included, so that floods in a looped graph stay bounded. */
+#define IOV_WALK_RUNS_MAX	1024
+
+struct iov_stats {
+	u64_stats_t cnt[IOV_NR_CNT];
+	struct u64_stats_sync syncp;
+};
+
+struct iov_module;
+struct iov_attach;
+
+/* The peer of one module port, in the control plane. At most one is set. */
+struct iov_peer {
+	struct iov_module *mod;
+	u32 port;
+	struct iov_attach *att;
+};
+
+/* An IO module. Owned by its namespace's list; freed after a grace period. */
+struct iov_module {
+	struct list_head list;		/* iov_net.modules, under iov_lock */
+	struct iov_net *in;
+	u32 id;
+	u32 nports;
+	u32 gidx;			/* scratch: index in the graph being built */
+	char name[IOV_NAME_LEN];
+	struct bpf_prog *prog;
+	struct iov_stats __percpu *stats;	/* nports entries per CPU */
+	struct rcu_work free_work;
+	struct iov_peer peers[];
+};
+
+/* A netdev linked to a module port; rx_handler_data of that netdev. */
+struct iov_attach {
+	struct list_head list;		/* iov_net.attaches, under iov_lock */
+	struct iov_net *in;
+	struct net_device *dev;
+	netdevice_tracker dev_tracker;
+	struct iov_module *mod;
+	u32 port;
+	u32 slot;			/* index into iov_graph.entries */
+	struct rcu_work free_work;
+};
+
+/* The compiled graph: flat, immutable, read by the datapath under RCU. */
+struct iov_gnode;
+
+struct iov_gport {
+	const struct iov_gnode *node;	/* peer module, or NULL */
+	struct net_device *dev;		/* peer interface, or NULL */
+	u32 port;			/* port of the peer module */
+};
+
+struct iov_gnode {
+	struct bpf_prog *prog;
+	struct iov_stats __percpu *stats;
+	u32 nports;
+	const struct iov_gport *ports;
+};
+
+struct iov_entry {
+	const struct iov_gnode *node;	/* NULL: slot unused */
+	u32 port;
+};
+
+struct iov_graph {
+	struct rcu_head rcu;
+	u64 generation;
+	u32 hop_budget;
+	u32 nslots;
+	u32 cap_nodes;			/* sizes allocated, for the layout */
+	u32 cap_ports;
+	const struct iov_entry *entries;	/* by iov_attach.slot */
+	struct iov_gnode nodes[];
+};
+
+/* Per network namespace. */
+struct iov_net {
+	struct net *net;
+	struct list_head modules;
+	struct list_head attaches;
+	struct idr module_ids;
+	struct ida slots;
+	u32 nmodules;
+	u32 nports;			/* over all modules */
+	u32 nslots;			/* highest attach slot ever used + 1 */
+	u32 hop_budget;
+	u64 generation;
+	struct iov_graph __rcu *graph;
+};
+
+extern struct mutex iov_lock;
+extern struct workqueue_struct *iov_wq;
+
+struct iov_net *iov_net(const struct net *net);
+
+/* graph.c: control objects and snapshots; callers hold iov_lock. */
+struct iov_module *iov_module_find(struct iov_net *in, const char *name, u32 id);
+int iov_module_create(struct iov_net *in, const char *name, int prog_fd,
+		      u32 nports, struct netlink_ext_ack *extack);
+int iov_module_delete(struct iov_net *in, struct iov_module *mod);
+int iov_link_modules(struct iov_module *a, u32 pa, struct iov_module *b,
+		     u32 pb, struct netlink_ext_ack *extack);
+int iov_link_dev(struct iov_module *mod, u32 port, struct net_device *dev,
+		 struct netlink_ext_ack *extack);
+int iov_unlink(struct iov_module *mod, u32 port, struct netlink_ext_ack *extack);
+int iov_set_hop_budget(struct iov_net *in, u32 budget);
+void iov_dev_gone(struct net_device *dev);
+void iov_net_teardown(struct iov_net *in);
+void iov_stats_read(const struct iov_module *mod, u32 port,
+		    u64 cnt[IOV_NR_CNT]);
+
+/* datapath.c */
+rx_handler_result_t iov_handle_frame(struct sk_buff **pskb);
+
+static inline bool iov_dev_is_attached(const struct net_device *dev)
+{
+	return rcu_access_pointer(dev->rx_handler) == iov_handle_frame;
+}
+
+/* netlink.c */
+int iov_genl_init(void);
+void iov_genl_exit(void);
+
+#endif /* _IOV_IOVISOR_H */

@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "iovisor": parse and check requests, call into
+ * graph.c, and describe modules, links and the graph in replies and dumps.
+ * The API itself is documented in uapi/linux/iovisor.h.
+ */
+#include <linux/bpf.h>
+#include <linux/filter.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include "iovisor.h"
+
+/* internal_flags: the op touches netdevs and needs RTNL around iov_lock. */
+#define IOV_FLAG_RTNL	BIT(0)
+
+static struct genl_family iov_genl_family;
+
+static const struct nla_policy iov_end_policy[IOV_END_MAX + 1] = {
+	[IOV_END_MODULE_ID]	= { .type = NLA_U32 },
+	[IOV_END_MODULE_NAME]	= { .type = NLA_NUL_STRING, .len = IOV_NAME_LEN - 1 },
+	[IOV_END_PORT]		= { .type = NLA_U32 },
+	[IOV_END_IFINDEX]	= { .type = NLA_U32 },
+	[IOV_END_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+};
+
+static const struct nla_policy iov_module_policy[IOV_ATTR_MAX + 1] = {
+	[IOV_ATTR_MODULE_ID]	= { .type = NLA_U32 },
+	[IOV_ATTR_MODULE_NAME]	= { .type = NLA_NUL_STRING, .len = IOV_NAME_LEN - 1 },
+	[IOV_ATTR_PROG_FD]	= { .type = NLA_S32 },
+	[IOV_ATTR_NUM_PORTS]	= { .type = NLA_U32 },
+};
+
+static const struct nla_policy iov_link_policy[IOV_ATTR_MAX + 1] = {
+	[IOV_ATTR_LINK_A]	= NLA_POLICY_NESTED(iov_end_policy),
+	[IOV_ATTR_LINK_B]	= NLA_POLICY_NESTED(iov_end_policy),
+};
+
+static const struct nla_policy iov_graph_policy[IOV_ATTR_MAX + 1] = {
+	[IOV_ATTR_HOP_BUDGET]	= NLA_POLICY_RANGE(NLA_U32, 1, IOV_HOP_BUDGET_MAX),
+};
+
+/* True if the request has @attr; else says @msg (a literal) and false. */
+#define iov_require(info, attr, msg) ({					\
+	bool __present = !!(info)->attrs[attr];				\
+									\
+	if (!__present) {						\
+		NL_SET_ERR_MSG((info)->extack, msg);			\
+		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, attr);	\
+	}								\
+	__present;							\
+})
+
+/* Names show up in "name:port" on the command line: keep them plain. */
+static bool iov_name_valid(const char *name)
+{
+	if (!*name)
+		return false;
+	for (; *name; name++)
+		if (!isalnum(*name) && !strchr("_.-", *name))
+			return false;
+	return true;
+}
+
+static struct iov_module *iov_lookup(struct iov_net *in, struct nlattr *name,
+				     struct nlattr *id,
+				     struct netlink_ext_ack *extack)
+{
+	struct iov_module *mod;
+
+	if (!name && !id) {
+		NL_SET_ERR_MSG(extack, "Name the module by name or id");
+		return ERR_PTR(-EINVAL);
+	}
+	mod = iov_module_find(in, name ? nla_data(name) : NULL,
+			      id ? nla_get_u32(id) : 0);
+	if (!mod) {
+		NL_SET_ERR_MSG_ATTR(extack, name ?: id, "No such module");
+		return ERR_PTR(-ENOENT);
+	}
+	return mod;
+}
+
+static int iov_module_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct iov_net *in = info->user_ptr[0];
+	const char *name;
+	u32 nports = 1;
+
+	if (!iov_require(info, IOV_ATTR_MODULE_NAME, "Missing the module name") ||
+	    !iov_require(info, IOV_ATTR_PROG_FD, "Missing the program fd"))
+		return -EINVAL;
+	name = nla_data(info->attrs[IOV_ATTR_MODULE_NAME]);
+	if (!iov_name_valid(name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[IOV_ATTR_MODULE_NAME],
+				    "Module names are made of letters, digits, '_', '.' and '-'");
+		return -EINVAL;
+	}
+	if (info->attrs[IOV_ATTR_NUM_PORTS])
+		nports = nla_get_u32(info->attrs[IOV_ATTR_NUM_PORTS]);
+	if (nports < 1 || nports > IOV_PORTS_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[IOV_ATTR_NUM_PORTS],
+				    "A module has 1 to 256 ports");
+		return -ERANGE;
+	}
+	return iov_module_create(in, name,
+				 nla_get_s32(info->attrs[IOV_ATTR_PROG_FD]),
+				 nports, info->extack);
+}
+
+static int iov_module_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct iov_net *in = info->user_ptr[0];
+	struct iov_module *mod;
+
+	mod = iov_lookup(in, info->attrs[IOV_ATTR_MODULE_NAME],
+			 info->attrs[IOV_ATTR_MODULE_ID], info->extack);
+	if (IS_ERR(mod))
+		return PTR_ERR(mod);
+	return iov_module_delete(in, mod);
+}
+
+static int iov_put_stats(struct sk_buff *skb, int attr, const u64 *cnt)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < IOV_NR_CNT; i++) {
+		if (nla_put_u64_64bit(skb, IOV_STATS_PACKETS + i, cnt[i],
+				      IOV_STATS_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* An end naming module port mod:port, with its counters if asked. */
+static int iov_put_module_end(struct sk_buff *skb, int attr,
+			      const struct iov_module *mod, u32 port, bool stats)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+	u64 cnt[IOV_NR_CNT];
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, IOV_END_MODULE_ID, mod->id) ||
+	    nla_put_string(skb, IOV_END_MODULE_NAME, mod->name) ||
+	    nla_put_u32(skb, IOV_END_PORT, port))
+		goto cancel;
+	if (stats) {
+		iov_stats_read(mod, port, cnt);
+		if (iov_put_stats(skb, IOV_END_STATS, cnt))
+			goto cancel;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int iov_put_dev_end(struct sk_buff *skb, int attr,
+			   const struct net_device *dev)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, IOV_END_IFINDEX, dev->ifindex) ||
+	    nla_put_string(skb, IOV_END_IFNAME, dev->name)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int iov_put_peer(struct sk_buff *skb, int attr, const struct iov_peer *peer)
+{
+	if (peer->mod)
+		return iov_put_module_end(skb, attr, peer->mod, peer->port, false);
+	return iov_put_dev_end(skb, attr, peer->att->dev);
+}
+
+static bool iov_port_linked(const struct iov_module *mod, u32 port)
+{
+	return mod->peers[port].mod || mod->peers[port].att;
+}
+
+/* One port: listed when linked or when it has counted packets. */
+static int iov_put_port(struct sk_buff *skb, const struct iov_module *mod,
+			u32 port, u64 *total)
+{
+	struct nlattr *nest;
+	u64 cnt[IOV_NR_CNT];
+	int i;
+
+	iov_stats_read(mod, port, cnt);
+	for (i = 0; i < IOV_NR_CNT; i++)
+		total[i] += cnt[i];
+	if (!iov_port_linked(mod, port) && !cnt[IOV_CNT(IOV_STATS_PACKETS)] &&
+	    !cnt[IOV_CNT(IOV_STATS_ERR_HOPS)])
+		return 0;
+	nest = nla_nest_start(skb, IOV_ATTR_PORT);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, IOV_PORT_INDEX, port) ||
+	    iov_put_stats(skb, IOV_PORT_STATS, cnt) ||
+	    (iov_port_linked(mod, port) &&
+	     iov_put_peer(skb, IOV_PORT_PEER, &mod->peers[port]))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int iov_put_module(struct sk_buff *skb, const struct iov_module *mod)
+{
+	u64 total[IOV_NR_CNT] = {};
+	struct nlattr *ports;
+	u32 p;
+
+	if (nla_put_u32(skb, IOV_ATTR_MODULE_ID, mod->id) ||
+	    nla_put_string(skb, IOV_ATTR_MODULE_NAME, mod->name) ||
+	    nla_put_u32(skb, IOV_ATTR_PROG_ID, mod->prog->aux->id) ||
+	    nla_put(skb, IOV_ATTR_PROG_TAG, BPF_TAG_SIZE, mod->prog->tag) ||
+	    nla_put_u32(skb, IOV_ATTR_NUM_PORTS, mod->nports) ||
+	    nla_put_u64_64bit(skb, IOV_ATTR_GENERATION, mod->in->generation,
+			      IOV_ATTR_PAD))
+		return -EMSGSIZE;
+	ports = nla_nest_start(skb, IOV_ATTR_PORTS);
+	if (!ports)
+		return -EMSGSIZE;
+	for (p = 0; p < mod->nports; p++)
+		if (iov_put_port(skb, mod, p, total))
+			return -EMSGSIZE;
+	nla_nest_end(skb, ports);
+	return iov_put_stats(skb, IOV_ATTR_STATS, total);
+}
+
+/* One message; a dump passes its callback for the consistency check. */
+static int iov_msg_module(struct sk_buff *skb, const struct iov_module *mod,
+			  u32 portid, u32 seq, int flags,
+			  struct netlink_callback *cb)
+{
+	void *hdr = genlmsg_put(skb, portid, seq, &iov_genl_family, flags,
+				IOV_CMD_MODULE_GET);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (iov_put_module(skb, mod)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Generous: a port with a peer and its counters takes under 400 bytes. */
+static size_t iov_module_msg_size(const struct iov_module *mod)
+{
+	return NLMSG_GOODSIZE + mod->nports * 400;
+}
+
+static int iov_module_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct iov_net *in = info->user_ptr[0];
+	struct iov_module *mod;
+	struct sk_buff *msg;
+	int err;
+
+	mod = iov_lookup(in, info->attrs[IOV_ATTR_MODULE_NAME],
+			 info->attrs[IOV_ATTR_MODULE_ID], info->extack);
+	if (IS_ERR(mod))
+		return PTR_ERR(mod);
+	msg = genlmsg_new(iov_module_msg_size(mod), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = iov_msg_module(msg, mod, info->snd_portid, info->snd_seq, 0, NULL);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* Dumps resume from the module id in args[0]; the generation is the seq. */
+static int iov_module_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct iov_net *in = iov_net(sock_net(skb->sk));
+	struct iov_module *mod;
+	int id = cb->args[0];
+
+	mutex_lock(&iov_lock);
+	cb->seq = in->generation + 1;
+	for (; (mod = idr_get_next(&in->module_ids, &id)); id++)
+		if (iov_msg_module(skb, mod, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
+			break;
+	mutex_unlock(&iov_lock);
+	cb->args[0] = id;
+	return skb->len;
+}
+
+/* An end from a request: a module port, or else a netdev. */
+struct iov_end {
+	struct iov_module *mod;
+	u32 port;
+	struct net_device *dev;
+};
+
+static int iov_parse_end(struct iov_net *in, struct nlattr *attr,
+			 struct iov_end *end, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[IOV_END_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, IOV_END_MAX, attr, iov_end_policy, extack);
+	if (err)
+		return err;
+	if (tb[IOV_END_MODULE_NAME] || tb[IOV_END_MODULE_ID]) {
+		end->mod = iov_lookup(in, tb[IOV_END_MODULE_NAME],
+				      tb[IOV_END_MODULE_ID], extack);
+		if (IS_ERR(end->mod))
+			return PTR_ERR(end->mod);
+		if (!tb[IOV_END_PORT]) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "Missing the port number");
+			return -EINVAL;
+		}
+		end->port = nla_get_u32(tb[IOV_END_PORT]);
+		return 0;
+	}
+	if (tb[IOV_END_IFINDEX])
+		end->dev = __dev_get_by_index(in->net, nla_get_u32(tb[IOV_END_IFINDEX]));
+	else if (tb[IOV_END_IFNAME])
+		end->dev = __dev_get_by_name(in->net, nla_data(tb[IOV_END_IFNAME]));
+	else {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "An end names a module port or a device");
+		return -EINVAL;
+	}
+	if (!end->dev) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "No such device in this namespace");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int iov_link_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct iov_net *in = info->user_ptr[0];
+	struct iov_end a = {}, b = {};
+	int err;
+
+	if (!iov_require(info, IOV_ATTR_LINK_A, "Missing the first end of the link") ||
+	    !iov_require(info, IOV_ATTR_LINK_B, "Missing the second end of the link"))
+		return -EINVAL;
+	err = iov_parse_end(in, info->attrs[IOV_ATTR_LINK_A], &a, info->extack) ?:
+	      iov_parse_end(in, info->attrs[IOV_ATTR_LINK_B], &b, info->extack);
+	if (err)
+		return err;
+	if (!a.mod)
+		swap(a, b);
+	if (!a.mod) {
+		NL_SET_ERR_MSG(info->extack, "A link needs a module port at one end at least");
+		return -EINVAL;
+	}
+	if (b.dev)
+		return iov_link_dev(a.mod, a.port, b.dev, info->extack);
+	return iov_link_modules(a.mod, a.port, b.mod, b.port, info->extack);
+}
+
+static int iov_link_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct iov_net *in = info->user_ptr[0];
+	struct iov_attach *att;
+	struct iov_end a = {};
+	int err;
+
+	if (!iov_require(info, IOV_ATTR_LINK_A, "Missing an end of the link"))
+		return -EINVAL;
+	err = iov_parse_end(in, info->attrs[IOV_ATTR_LINK_A], &a, info->extack);
+	if (err)
+		return err;
+	if (a.mod)
+		return iov_unlink(a.mod, a.port, info->extack);
+	if (!iov_dev_is_attached(a.dev)) {
+		NL_SET_ERR_MSG(info->extack, "Device is not linked");
+		return -ENOLINK;
+	}
+	att = rtnl_dereference(a.dev->rx_handler_data);
+	return iov_unlink(att->mod, att->port, info->extack);
+}
+
+static int iov_msg_link(struct sk_buff *skb, const struct iov_module *mod,
+			u32 port, struct netlink_callback *cb)
+{
+	const struct iov_peer *peer = &mod->peers[port];
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &iov_genl_family, NLM_F_MULTI, IOV_CMD_LINK_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (iov_put_module_end(skb, IOV_ATTR_LINK_A, mod, port, true) ||
+	    (peer->mod ? iov_put_module_end(skb, IOV_ATTR_LINK_B, peer->mod,
+					    peer->port, true) :
+			 iov_put_dev_end(skb, IOV_ATTR_LINK_B, peer->att->dev))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Each link once: from its module end, or from the lower of two. */
+static bool iov_link_first_end(const struct iov_module *mod, u32 port)
+{
+	const struct iov_peer *peer = &mod->peers[port];
+
+	if (peer->att)
+		return true;
+	if (!peer->mod)
+		return false;
+	return mod->id < peer->mod->id ||
+	       (mod->id == peer->mod->id && port < peer->port);
+}
+
+/* Resumes from module id args[0], port args[1]. */
+static int iov_link_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct iov_net *in = iov_net(sock_net(skb->sk));
+	int id = cb->args[0];
+	u32 port = cb->args[1];
+	struct iov_module *mod;
+
+	mutex_lock(&iov_lock);
+	cb->seq = in->generation + 1;
+	for (; (mod = idr_get_next(&in->module_ids, &id)); id++, port = 0) {
+		for (; port < mod->nports; port++)
+			if (iov_link_first_end(mod, port) &&
+			    iov_msg_link(skb, mod, port, cb))
+				goto out;
+	}
+out:
+	mutex_unlock(&iov_lock);
+	cb->args[0] = id;
+	cb->args[1] = port;
+	return skb->len;
+}
+
+static int iov_graph_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct iov_net *in = info->user_ptr[0];
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &iov_genl_family, 0, IOV_CMD_GRAPH_GET);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, IOV_ATTR_GENERATION, in->generation, IOV_ATTR_PAD) ||
+	    nla_put_u32(msg, IOV_ATTR_HOP_BUDGET, in->hop_budget)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int iov_graph_set(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!iov_require(info, IOV_ATTR_HOP_BUDGET, "Missing the hop budget"))
+		return -EINVAL;
+	return iov_set_hop_budget(info->user_ptr[0],
+				  nla_get_u32(info->attrs[IOV_ATTR_HOP_BUDGET]));
+}
+
+static int iov_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	if (ops->internal_flags & IOV_FLAG_RTNL)
+		rtnl_lock();
+	mutex_lock(&iov_lock);
+	info->user_ptr[0] = iov_net(genl_info_net(info));
+	return 0;
+}
+
+static void iov_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			  struct genl_info *info)
+{
+	mutex_unlock(&iov_lock);
+	if (ops->internal_flags & IOV_FLAG_RTNL)
+		rtnl_unlock();
+}
+
+static const struct genl_ops iov_genl_ops[] = {
+	{
+		.cmd = IOV_CMD_MODULE_NEW,
+		.doit = iov_module_new,
+		.policy = iov_module_policy,
+		.maxattr = IOV_ATTR_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = IOV_CMD_MODULE_DEL,
+		.doit = iov_module_del,
+		.policy = iov_module_policy,
+		.maxattr = IOV_ATTR_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IOV_FLAG_RTNL,
+	}, {
+		.cmd = IOV_CMD_MODULE_GET,
+		.doit = iov_module_get,
+		.dumpit = iov_module_dump,
+		.policy = iov_module_policy,
+		.maxattr = IOV_ATTR_MAX,
+	}, {
+		.cmd = IOV_CMD_LINK_NEW,
+		.doit = iov_link_new,
+		.policy = iov_link_policy,
+		.maxattr = IOV_ATTR_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IOV_FLAG_RTNL,
+	}, {
+		.cmd = IOV_CMD_LINK_DEL,
+		.doit = iov_link_del,
+		.policy = iov_link_policy,
+		.maxattr = IOV_ATTR_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IOV_FLAG_RTNL,
+	}, {
+		.cmd = IOV_CMD_LINK_GET,
+		.dumpit = iov_link_dump,
+		.policy = iov_link_policy,
+		.maxattr = IOV_ATTR_MAX,
+	}, {
+		.cmd = IOV_CMD_GRAPH_GET,
+		.doit = iov_graph_get,
+		.policy = iov_graph_policy,
+		.maxattr = IOV_ATTR_MAX,
+	}, {
+		.cmd = IOV_CMD_GRAPH_SET,
+		.doit = iov_graph_set,
+		.policy = iov_graph_policy,
+		.maxattr = IOV_ATTR_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+/* resv_start_op stays 0: every operation is validated strictly. */
+static struct genl_family iov_genl_family __ro_after_init = {
+	.name		= IOV_GENL_NAME,
+	.version	= IOV_GENL_VERSION,
+	.netnsok	= true,
+	.module		= THIS_MODULE,
+	.ops		= iov_genl_ops,
+	.n_ops		= ARRAY_SIZE(iov_genl_ops),
+	.pre_doit	= iov_pre_doit,
+	.post_doit	= iov_post_doit,
+};
+
+int __init iov_genl_init(void)
+{
+	return genl_register_family(&iov_genl_family);
+}
+
+void iov_genl_exit(void)
+{
+	genl_unregister_family(&iov_genl_family);
+}
