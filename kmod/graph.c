@@ -143,25 +143,36 @@ static void iov_attach_free_work(struct work_struct *work)
 	kfree(att);
 }
 
+/* Call before the commit: events carry the generation it will produce. */
+static void iov_change_init(struct iov_change *c, const struct iov_net *in)
+{
+	c->gen = in->generation + 1;
+	INIT_LIST_HEAD(&c->modules);
+	INIT_LIST_HEAD(&c->attaches);
+	__skb_queue_head_init(&c->events);
+}
+
 /*
- * Called after the graph that no longer holds these objects was published:
- * the RCU work runs after every reader of an older graph has finished.
+ * Called after the graph that no longer holds the removed objects was
+ * published: their RCU work runs after every reader of an older graph has
+ * finished. Then the change is announced.
  */
-static void iov_release(struct list_head *modules, struct list_head *attaches)
+static void iov_change_done(struct iov_net *in, struct iov_change *c)
 {
 	struct iov_module *mod, *mtmp;
 	struct iov_attach *att, *atmp;
 
-	list_for_each_entry_safe(att, atmp, attaches, list) {
+	list_for_each_entry_safe(att, atmp, &c->attaches, list) {
 		list_del(&att->list);
 		INIT_RCU_WORK(&att->free_work, iov_attach_free_work);
 		queue_rcu_work(iov_wq, &att->free_work);
 	}
-	list_for_each_entry_safe(mod, mtmp, modules, list) {
+	list_for_each_entry_safe(mod, mtmp, &c->modules, list) {
 		list_del(&mod->list);
 		INIT_RCU_WORK(&mod->free_work, iov_module_free_work);
 		queue_rcu_work(iov_wq, &mod->free_work);
 	}
+	iov_events_send(in, &c->events);
 }
 
 /*
@@ -169,25 +180,33 @@ static void iov_release(struct list_head *modules, struct list_head *attaches)
  * gone (netdev_rx_handler_unregister waits for readers), and the graph this
  * change commits no longer maps the slot.
  */
-static void iov_detach(struct iov_attach *att, struct list_head *gone)
+static void iov_detach(struct iov_attach *att, struct iov_change *c)
 {
 	ASSERT_RTNL();
 	netdev_rx_handler_unregister(att->dev);
 	dev_set_promiscuity(att->dev, -1);
 	ida_free(&att->in->slots, att->slot);
-	list_move(&att->list, gone);
+	list_move(&att->list, &c->attaches);
+}
+
+static bool iov_port_linked(const struct iov_module *mod, u32 port)
+{
+	return mod->peers[port].mod || mod->peers[port].att;
 }
 
 /* Clear both ends of the link at mod:port, if any. */
-static void iov_port_clear(struct iov_module *mod, u32 port,
-			   struct list_head *gone)
+static void iov_port_clear(struct iov_module *mod, u32 port, u32 cause,
+			   struct iov_change *c)
 {
 	struct iov_peer *peer = &mod->peers[port];
 
+	if (!iov_port_linked(mod, port))
+		return;
+	iov_event_link(c, mod, port, IOV_CMD_LINK_DEL, cause);
 	if (peer->mod)
 		peer->mod->peers[peer->port] = (struct iov_peer){};
-	else if (peer->att)
-		iov_detach(peer->att, gone);
+	else
+		iov_detach(peer->att, c);
 	*peer = (struct iov_peer){};
 }
 
@@ -248,6 +267,7 @@ int iov_module_create(struct iov_net *in, const char *name, int prog_fd,
 		      u32 nports, struct netlink_ext_ack *extack)
 {
 	struct iov_module *mod;
+	struct iov_change c;
 	struct iov_graph *g;
 	int id, err = -ENOMEM;
 
@@ -279,7 +299,10 @@ int iov_module_create(struct iov_net *in, const char *name, int prog_fd,
 	list_add_tail(&mod->list, &in->modules);
 	in->nmodules++;
 	in->nports += nports;
+	iov_change_init(&c, in);
 	iov_graph_commit(in, g);
+	iov_event_module(&c, mod, IOV_CMD_MODULE_NEW);
+	iov_change_done(in, &c);
 	return 0;
 
 err_idr:
@@ -292,23 +315,24 @@ err_free:
 	return err;
 }
 
-/* Take mod out of the control objects; its links go to @gone. */
+/* Take mod and its links out of the control objects, into @c. */
 static void iov_module_remove(struct iov_net *in, struct iov_module *mod,
-			      struct list_head *gone)
+			      struct iov_change *c)
 {
 	u32 p;
 
 	for (p = 0; p < mod->nports; p++)
-		iov_port_clear(mod, p, gone);
+		iov_port_clear(mod, p, IOV_CAUSE_MODULE_DEL, c);
+	iov_event_module(c, mod, IOV_CMD_MODULE_DEL);
 	idr_remove(&in->module_ids, mod->id);
+	list_move(&mod->list, &c->modules);
 	in->nmodules--;
 	in->nports -= mod->nports;
 }
 
 int iov_module_delete(struct iov_net *in, struct iov_module *mod)
 {
-	LIST_HEAD(modules);
-	LIST_HEAD(attaches);
+	struct iov_change c;
 	struct iov_graph *g;
 
 	ASSERT_RTNL();
@@ -316,10 +340,10 @@ int iov_module_delete(struct iov_net *in, struct iov_module *mod)
 	g = iov_graph_alloc(in, 0, 0);
 	if (!g)
 		return -ENOMEM;
-	iov_module_remove(in, mod, &attaches);
-	list_move(&mod->list, &modules);
+	iov_change_init(&c, in);
+	iov_module_remove(in, mod, &c);
 	iov_graph_commit(in, g);
-	iov_release(&modules, &attaches);
+	iov_change_done(in, &c);
 	return 0;
 }
 
@@ -331,7 +355,7 @@ static int iov_port_check(const struct iov_module *mod, u32 port,
 		NL_SET_ERR_MSG(extack, "Port number out of range for this module");
 		return -ERANGE;
 	}
-	if (mod->peers[port].mod || mod->peers[port].att) {
+	if (iov_port_linked(mod, port)) {
 		NL_SET_ERR_MSG(extack, "Port is linked already");
 		return -EBUSY;
 	}
@@ -341,6 +365,7 @@ static int iov_port_check(const struct iov_module *mod, u32 port,
 int iov_link_modules(struct iov_module *a, u32 pa, struct iov_module *b,
 		     u32 pb, struct netlink_ext_ack *extack)
 {
+	struct iov_change c;
 	struct iov_graph *g;
 	int err;
 
@@ -357,7 +382,10 @@ int iov_link_modules(struct iov_module *a, u32 pa, struct iov_module *b,
 		return -ENOMEM;
 	a->peers[pa] = (struct iov_peer){ .mod = b, .port = pb };
 	b->peers[pb] = (struct iov_peer){ .mod = a, .port = pa };
+	iov_change_init(&c, a->in);
 	iov_graph_commit(a->in, g);
+	iov_event_link(&c, a, pa, IOV_CMD_LINK_NEW, IOV_CAUSE_REQUEST);
+	iov_change_done(a->in, &c);
 	return 0;
 }
 
@@ -400,6 +428,7 @@ int iov_link_dev(struct iov_module *mod, u32 port, struct net_device *dev,
 {
 	struct iov_net *in = mod->in;
 	struct iov_attach *att;
+	struct iov_change c;
 	struct iov_graph *g;
 	int slot, err;
 
@@ -439,7 +468,10 @@ int iov_link_dev(struct iov_module *mod, u32 port, struct net_device *dev,
 	netdev_hold(dev, &att->dev_tracker, GFP_KERNEL);
 	list_add_tail(&att->list, &in->attaches);
 	mod->peers[port] = (struct iov_peer){ .att = att };
+	iov_change_init(&c, in);
 	iov_graph_commit(in, g);
+	iov_event_link(&c, mod, port, IOV_CMD_LINK_NEW, IOV_CAUSE_REQUEST);
+	iov_change_done(in, &c);
 	return 0;
 
 err_unregister:
@@ -455,8 +487,7 @@ err_free:
 
 int iov_unlink(struct iov_module *mod, u32 port, struct netlink_ext_ack *extack)
 {
-	LIST_HEAD(modules);
-	LIST_HEAD(attaches);
+	struct iov_change c;
 	struct iov_graph *g;
 
 	ASSERT_RTNL();
@@ -465,21 +496,23 @@ int iov_unlink(struct iov_module *mod, u32 port, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "Port number out of range for this module");
 		return -ERANGE;
 	}
-	if (!mod->peers[port].mod && !mod->peers[port].att) {
+	if (!iov_port_linked(mod, port)) {
 		NL_SET_ERR_MSG(extack, "Port is not linked");
 		return -ENOLINK;
 	}
 	g = iov_graph_alloc(mod->in, 0, 0);
 	if (!g)
 		return -ENOMEM;
-	iov_port_clear(mod, port, &attaches);
+	iov_change_init(&c, mod->in);
+	iov_port_clear(mod, port, IOV_CAUSE_REQUEST, &c);
 	iov_graph_commit(mod->in, g);
-	iov_release(&modules, &attaches);
+	iov_change_done(mod->in, &c);
 	return 0;
 }
 
 int iov_set_hop_budget(struct iov_net *in, u32 budget)
 {
+	struct iov_change c;
 	struct iov_graph *g;
 
 	lockdep_assert_held(&iov_lock);
@@ -487,7 +520,10 @@ int iov_set_hop_budget(struct iov_net *in, u32 budget)
 	if (!g)
 		return -ENOMEM;
 	in->hop_budget = budget;
+	iov_change_init(&c, in);
 	iov_graph_commit(in, g);
+	iov_event_graph(&c, in);
+	iov_change_done(in, &c);
 	return 0;
 }
 
@@ -496,33 +532,32 @@ void iov_dev_gone(struct net_device *dev)
 {
 	struct iov_attach *att = rtnl_dereference(dev->rx_handler_data);
 	struct iov_net *in = att->in;
-	LIST_HEAD(modules);
-	LIST_HEAD(attaches);
+	struct iov_change c;
 
 	mutex_lock(&iov_lock);
-	iov_port_clear(att->mod, att->port, &attaches);
+	iov_change_init(&c, in);
+	iov_port_clear(att->mod, att->port, IOV_CAUSE_DEV_GONE, &c);
 	iov_graph_rebuild(in);
+	iov_change_done(in, &c);
 	mutex_unlock(&iov_lock);
-	iov_release(&modules, &attaches);
 }
 
 /* The namespace is going away, or the module is: delete everything. */
 void iov_net_teardown(struct iov_net *in)
 {
 	struct iov_module *mod, *tmp;
-	LIST_HEAD(modules);
-	LIST_HEAD(attaches);
+	struct iov_change c;
 
 	ASSERT_RTNL();
 	mutex_lock(&iov_lock);
-	list_for_each_entry_safe(mod, tmp, &in->modules, list) {
-		iov_module_remove(in, mod, &attaches);
-		list_move(&mod->list, &modules);
-	}
+	iov_change_init(&c, in);
+	in->dying = true;
+	list_for_each_entry_safe(mod, tmp, &in->modules, list)
+		iov_module_remove(in, mod, &c);
 	in->generation++;
 	iov_graph_publish(in, NULL);
+	iov_change_done(in, &c);
 	mutex_unlock(&iov_lock);
-	iov_release(&modules, &attaches);
 	idr_destroy(&in->module_ids);
 	ida_destroy(&in->slots);
 }

@@ -111,6 +111,17 @@ struct iov_graph {
 	struct iov_gnode nodes[];
 };
 
+/*
+ * What one change removes and announces. Both wait for the commit: removed
+ * objects are released after a grace period, events are sent in order.
+ */
+struct iov_change {
+	u64 gen;			/* the generation it commits */
+	struct list_head modules;
+	struct list_head attaches;
+	struct sk_buff_head events;
+};
+
 /* Per network namespace. */
 struct iov_net {
 	struct net *net;
@@ -123,6 +134,7 @@ struct iov_net {
 	u32 nslots;			/* highest attach slot ever used + 1 */
 	u32 hop_budget;
 	u64 generation;
+	bool dying;			/* being torn down: announce nothing */
 	struct iov_graph __rcu *graph;
 };
 
@@ -156,6 +168,12 @@ static inline bool iov_dev_is_attached(const struct net_device *dev)
 }
 
 /* netlink.c */
+void iov_event_module(struct iov_change *c, const struct iov_module *mod,
+		      u8 cmd);
+void iov_event_link(struct iov_change *c, const struct iov_module *mod,
+		    u32 port, u8 cmd, u32 cause);
+void iov_event_graph(struct iov_change *c, const struct iov_net *in);
+void iov_events_send(const struct iov_net *in, struct sk_buff_head *events);
 int iov_genl_init(void);
 void iov_genl_exit(void);
 

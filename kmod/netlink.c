@@ -191,6 +191,20 @@ static bool iov_port_linked(const struct iov_module *mod, u32 port)
 	return mod->peers[port].mod || mod->peers[port].att;
 }
 
+/* Both ends of the link at mod:port, which is linked. */
+static int iov_put_link(struct sk_buff *skb, const struct iov_module *mod,
+			u32 port, bool stats)
+{
+	const struct iov_peer *peer = &mod->peers[port];
+
+	if (iov_put_module_end(skb, IOV_ATTR_LINK_A, mod, port, stats))
+		return -EMSGSIZE;
+	if (peer->mod)
+		return iov_put_module_end(skb, IOV_ATTR_LINK_B, peer->mod,
+					  peer->port, stats);
+	return iov_put_dev_end(skb, IOV_ATTR_LINK_B, peer->att->dev);
+}
+
 /* One port: listed when linked or when it has counted packets. */
 static int iov_put_port(struct sk_buff *skb, const struct iov_module *mod,
 			u32 port, u64 *total)
@@ -219,17 +233,25 @@ static int iov_put_port(struct sk_buff *skb, const struct iov_module *mod,
 	return 0;
 }
 
+static int iov_put_module_info(struct sk_buff *skb,
+			       const struct iov_module *mod)
+{
+	if (nla_put_u32(skb, IOV_ATTR_MODULE_ID, mod->id) ||
+	    nla_put_string(skb, IOV_ATTR_MODULE_NAME, mod->name) ||
+	    nla_put_u32(skb, IOV_ATTR_PROG_ID, mod->prog->aux->id) ||
+	    nla_put(skb, IOV_ATTR_PROG_TAG, BPF_TAG_SIZE, mod->prog->tag) ||
+	    nla_put_u32(skb, IOV_ATTR_NUM_PORTS, mod->nports))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int iov_put_module(struct sk_buff *skb, const struct iov_module *mod)
 {
 	u64 total[IOV_NR_CNT] = {};
 	struct nlattr *ports;
 	u32 p;
 
-	if (nla_put_u32(skb, IOV_ATTR_MODULE_ID, mod->id) ||
-	    nla_put_string(skb, IOV_ATTR_MODULE_NAME, mod->name) ||
-	    nla_put_u32(skb, IOV_ATTR_PROG_ID, mod->prog->aux->id) ||
-	    nla_put(skb, IOV_ATTR_PROG_TAG, BPF_TAG_SIZE, mod->prog->tag) ||
-	    nla_put_u32(skb, IOV_ATTR_NUM_PORTS, mod->nports) ||
+	if (iov_put_module_info(skb, mod) ||
 	    nla_put_u64_64bit(skb, IOV_ATTR_GENERATION, mod->in->generation,
 			      IOV_ATTR_PAD))
 		return -EMSGSIZE;
@@ -401,7 +423,6 @@ static int iov_link_del(struct sk_buff *skb, struct genl_info *info)
 static int iov_msg_link(struct sk_buff *skb, const struct iov_module *mod,
 			u32 port, struct netlink_callback *cb)
 {
-	const struct iov_peer *peer = &mod->peers[port];
 	void *hdr;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
@@ -409,10 +430,7 @@ static int iov_msg_link(struct sk_buff *skb, const struct iov_module *mod,
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	if (iov_put_module_end(skb, IOV_ATTR_LINK_A, mod, port, true) ||
-	    (peer->mod ? iov_put_module_end(skb, IOV_ATTR_LINK_B, peer->mod,
-					    peer->port, true) :
-			 iov_put_dev_end(skb, IOV_ATTR_LINK_B, peer->att->dev))) {
+	if (iov_put_link(skb, mod, port, true)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -482,6 +500,85 @@ static int iov_graph_set(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	return iov_set_hop_budget(info->user_ptr[0],
 				  nla_get_u32(info->attrs[IOV_ATTR_HOP_BUDGET]));
+}
+
+/*
+ * Events are built while the change is made, before its commit, and queued
+ * in it; iov_change_done() sends them once the new graph is published. They
+ * are best effort: without memory, or without listeners, none is built.
+ */
+static void *iov_event_start(const struct iov_net *in, struct iov_change *c,
+			     u8 cmd, struct sk_buff **skbp)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (in->dying || !genl_has_listeners(&iov_genl_family, in->net, 0))
+		return NULL;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	hdr = genlmsg_put(skb, 0, 0, &iov_genl_family, 0, cmd);
+	if (!hdr || nla_put_u64_64bit(skb, IOV_ATTR_GENERATION, c->gen,
+				      IOV_ATTR_PAD)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	*skbp = skb;
+	return hdr;
+}
+
+static void iov_event_end(struct iov_change *c, struct sk_buff *skb,
+			  void *hdr, int err)
+{
+	if (err) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	__skb_queue_tail(&c->events, skb);
+}
+
+void iov_event_module(struct iov_change *c, const struct iov_module *mod,
+		      u8 cmd)
+{
+	struct sk_buff *skb;
+	void *hdr = iov_event_start(mod->in, c, cmd, &skb);
+
+	if (hdr)
+		iov_event_end(c, skb, hdr, iov_put_module_info(skb, mod));
+}
+
+void iov_event_link(struct iov_change *c, const struct iov_module *mod,
+		    u32 port, u8 cmd, u32 cause)
+{
+	struct sk_buff *skb;
+	void *hdr = iov_event_start(mod->in, c, cmd, &skb);
+
+	if (hdr)
+		iov_event_end(c, skb, hdr,
+			      iov_put_link(skb, mod, port, false) ?:
+			      (cmd == IOV_CMD_LINK_DEL ?
+			       nla_put_u32(skb, IOV_ATTR_CAUSE, cause) : 0));
+}
+
+void iov_event_graph(struct iov_change *c, const struct iov_net *in)
+{
+	struct sk_buff *skb;
+	void *hdr = iov_event_start(in, c, IOV_CMD_GRAPH_SET, &skb);
+
+	if (hdr)
+		iov_event_end(c, skb, hdr,
+			      nla_put_u32(skb, IOV_ATTR_HOP_BUDGET, in->hop_budget));
+}
+
+void iov_events_send(const struct iov_net *in, struct sk_buff_head *events)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(events)))
+		genlmsg_multicast_netns(&iov_genl_family, in->net, skb, 0, 0,
+					GFP_KERNEL);
 }
 
 static int iov_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
@@ -555,6 +652,10 @@ static const struct genl_ops iov_genl_ops[] = {
 	},
 };
 
+static const struct genl_multicast_group iov_genl_mcgrps[] = {
+	{ .name = IOV_GENL_MCGRP_EVENTS },
+};
+
 /* resv_start_op stays 0: every operation is validated strictly. */
 static struct genl_family iov_genl_family __ro_after_init = {
 	.name		= IOV_GENL_NAME,
@@ -563,6 +664,8 @@ static struct genl_family iov_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= iov_genl_ops,
 	.n_ops		= ARRAY_SIZE(iov_genl_ops),
+	.mcgrps		= iov_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(iov_genl_mcgrps),
 	.pre_doit	= iov_pre_doit,
 	.post_doit	= iov_post_doit,
 };

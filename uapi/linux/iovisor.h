@@ -93,6 +93,20 @@
  * by IOV_END_IFINDEX or IOV_END_IFNAME. Replies give both name and id (module)
  * or both index and name (interface).
  *
+ * Events: every change is announced to the multicast group
+ * IOV_GENL_MCGRP_EVENTS, in the namespace of the graph, as a message whose
+ * command says what happened:
+ *   IOV_CMD_MODULE_NEW, IOV_CMD_MODULE_DEL   the module (id, name, program,
+ *                                            ports), no counters;
+ *   IOV_CMD_LINK_NEW, IOV_CMD_LINK_DEL       the two ends, no counters; a
+ *                                            LINK_DEL carries IOV_ATTR_CAUSE;
+ *   IOV_CMD_GRAPH_SET                        the new hop budget.
+ * Every event carries the IOV_ATTR_GENERATION the change produced. A module
+ * deleted with links announces each LINK_DEL (cause IOV_CAUSE_MODULE_DEL)
+ * and then the MODULE_DEL; a linked device that is unregistered or moves to
+ * another namespace announces a LINK_DEL with cause IOV_CAUSE_DEV_GONE.
+ * Nothing is announced when the namespace or the kernel module goes away.
+ *
  * Dumps carry the graph generation in their sequence check: when the graph
  * changes during a dump, the kernel sets NLM_F_DUMP_INTR and the caller
  * should dump again.
@@ -105,6 +119,7 @@
 
 #define IOV_GENL_NAME		"iovisor"
 #define IOV_GENL_VERSION	1
+#define IOV_GENL_MCGRP_EVENTS	"events"
 
 #define IOV_NAME_LEN		32	/* module names, including the NUL */
 #define IOV_PORTS_MAX		256
@@ -153,9 +168,16 @@ enum iov_attr {
 	IOV_ATTR_LINK_A,	/* nest, enum iov_end_attr */
 	IOV_ATTR_LINK_B,	/* nest, enum iov_end_attr */
 	IOV_ATTR_HOP_BUDGET,	/* u32 */
+	IOV_ATTR_CAUSE,		/* u32, enum iov_cause; LINK_DEL events */
 	__IOV_ATTR_MAX
 };
 #define IOV_ATTR_MAX (__IOV_ATTR_MAX - 1)
+
+enum iov_cause {
+	IOV_CAUSE_REQUEST,	/* someone asked for it */
+	IOV_CAUSE_MODULE_DEL,	/* its module was deleted */
+	IOV_CAUSE_DEV_GONE,	/* its device was unregistered or left the netns */
+};
 
 enum iov_port_attr {
 	IOV_PORT_UNSPEC,
