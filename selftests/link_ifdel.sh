@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Deleting an interface that is linked into the graph, while packets flood
+# in through it, unlinks it: the link is gone from `ivctl link show`, the
+# module stays with its port free to link again, and the kernel does not
+# complain (a WARN panics the VM; run_tests.sh reads the kernel log).
+
+. "$(dirname "$0")/lib.sh"
+
+require_iovisor
+host_a_setup
+module_add p pass
+run ivctl link add p:0 dev vethA1
+link_shown vethA1 || fail "ivctl link show does not show the link to vethA1"
+
+ping_flood "$NS_A" "$ADDR_MAIN"
+flood=$!
+sleep 1
+packets=$(module_stat p packets) || exit
+log "p: $packets packets before the delete"
+[ "$packets" -gt 0 ] || fail "the flood does not reach the module"
+
+run ip link del vethA1
+sleep 0.5
+bg_stop "$flood"
+
+log "+ ivctl link show"
+ivctl link show
+link_shown vethA1 && fail "ivctl link show still shows the deleted vethA1"
+run ivctl module show p
+
+# The port is really free: it links to another interface.
+veth_pair vethB0 main vethB1 main
+run ivctl link add p:0 dev vethB1
+link_shown vethB1 || fail "ivctl link show does not show the new link to vethB1"
+
+pass
