@@ -26,7 +26,6 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
-#include <linux/icmp.h>
 #include <linux/in.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
@@ -51,7 +50,17 @@ struct route {
 	iov_ip4_t gateway;
 };
 
-/* linux/if_arp.h drags in libc headers the BPF target lacks. */
+/* linux/if_arp.h and linux/icmp.h drag in libc headers the BPF target lacks. */
+#define ICMP_ECHOREPLY	0
+#define ICMP_ECHO	8
+
+struct icmphdr {
+	__u8 type;
+	__u8 code;
+	__u16 checksum;
+	__be32 rest;
+};
+
 #define ARPHRD_ETHER	1
 #define ARPOP_REQUEST	1
 #define ARPOP_REPLY	2
