@@ -123,7 +123,9 @@ static __always_inline __u32 fw_decide(const struct fw_pkt *p)
 	__u32 i, zero = 0;
 
 	for (i = 0; i < FW_RULES_MAX; i++) {
-		struct fw_rule *r = bpf_map_lookup_elem(&rules, &i);
+		/* A copy: the verifier loses i's bounds once its address is taken. */
+		__u32 key = i;
+		struct fw_rule *r = bpf_map_lookup_elem(&rules, &key);
 
 		if (!r || !r->action)
 			break;

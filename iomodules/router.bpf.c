@@ -104,7 +104,8 @@ struct {
 
 static __always_inline int mac_eq(const iov_mac_t *a, const __u8 *b)
 {
-	return !__builtin_memcmp(a->addr, b, ETH_ALEN);
+	return a->addr[0] == b[0] && a->addr[1] == b[1] && a->addr[2] == b[2] &&
+	       a->addr[3] == b[3] && a->addr[4] == b[4] && a->addr[5] == b[5];
 }
 
 /* Turn an ARP request for our address into the reply, in place. */
