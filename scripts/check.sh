@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: run every selftest in the VM (scripts/vm.sh) and summarise.
+#
+# Counts the unindented TAP result lines the guest printed ("ok N ..." and
+# "not ok N ..."; lines a runner nests under "# " or indents are ignored) and
+# ends with exactly "N passed, N failed". A VM that did not report success
+# (crash, panic, WARN, dmesg report, timeout) or a run that produced no or
+# too few results adds one failure with a "not ok" line saying why, so that a
+# broken run can never read as green. Exits non-zero on any failure.
+set -euo pipefail
+
+work=$(cd "$(dirname "$0")/.." && pwd -P)
+cd "$work"
+KVER=${KVER:-$(scripts/kver.sh)}
+logdir=${IOVISOR_CACHE:-$HOME/.cache/iovisor}/$KVER
+mkdir -p "$logdir"
+log=$logdir/check.log
+
+set +e
+scripts/vm.sh selftests/run_tests.sh 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+# The guest console ends lines with CR LF.
+tap=$(tr -d '\r' <"$log" | grep -E '^(not )?ok [0-9]+' || true)
+passed=$(grep -c '^ok ' <<<"$tap" || true)
+failed=$(grep -c '^not ok ' <<<"$tap" || true)
+skipped=$(grep -ciE '^ok [0-9]+.*# *skip' <<<"$tap" || true)
+plans=$(tr -d '\r' <"$log" | grep -cE '^1\.\.[0-9]+$' || true)
+plan=$(tr -d '\r' <"$log" | sed -n 's/^1\.\.\([0-9]\+\)$/\1/p' | tail -n 1)
+
+why=
+if [[ $rc -ne 0 ]] && { [[ $rc -ge 97 && $rc -le 98 ]] || [[ $rc -ge 124 ]] || [[ $failed -eq 0 ]]; }; then
+	# The VM or the runner failed in a way no test result accounts for.
+	why=$(tr -d '\r' <"$log" | grep -E '^(vm\.sh: FAIL|iovisor-init: (kernel|insmod|mount))' | tail -n 1 || true)
+	why="VM did not report success (rc $rc)${why:+: $why}"
+elif [[ $((passed + failed)) -eq 0 ]]; then
+	why="no test results"
+elif [[ $plans -eq 1 && $plan -ne $((passed + failed)) ]]; then
+	why="planned $plan tests, saw $((passed + failed)) results"
+fi
+if [[ -n $why ]]; then
+	failed=$((failed + 1))
+	echo "not ok $((passed + failed)) check.sh: $why"
+fi
+
+echo "log: $log"
+[[ $skipped -eq 0 ]] || echo "($skipped of the passed were skipped)"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
