@@ -423,6 +423,29 @@ static int iov_dev_check(struct net_device *dev, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+static bool iov_dev_is_veth(const struct net_device *dev)
+{
+	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, "veth");
+}
+
+/*
+ * The hop budget cannot see a loop that leaves through one device and comes
+ * back through another. Warn (the request still succeeds) about the simple
+ * case: both ends of one veth pair linked in this namespace.
+ */
+static void iov_warn_veth_loop(struct net_device *dev,
+			       struct netlink_ext_ack *extack)
+{
+	struct net_device *peer;
+
+	if (!iov_dev_is_veth(dev))
+		return;
+	peer = __dev_get_by_index(dev_net(dev), dev_get_iflink(dev));
+	if (peer && peer != dev && iov_dev_is_veth(peer) &&
+	    dev_get_iflink(peer) == dev->ifindex && iov_dev_is_attached(peer))
+		NL_SET_ERR_MSG(extack, "Both ends of this veth pair are linked: a loop through them escapes the hop budget");
+}
+
 int iov_link_dev(struct iov_module *mod, u32 port, struct net_device *dev,
 		 struct netlink_ext_ack *extack)
 {
@@ -468,6 +491,7 @@ int iov_link_dev(struct iov_module *mod, u32 port, struct net_device *dev,
 	netdev_hold(dev, &att->dev_tracker, GFP_KERNEL);
 	list_add_tail(&att->list, &in->attaches);
 	mod->peers[port] = (struct iov_peer){ .att = att };
+	iov_warn_veth_loop(dev, extack);
 	iov_change_init(&c, in);
 	iov_graph_commit(in, g);
 	iov_event_link(&c, mod, port, IOV_CMD_LINK_NEW, IOV_CAUSE_REQUEST);
