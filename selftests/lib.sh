@@ -225,48 +225,46 @@ module_add() {
 	local name=$1 obj="$IOMODULES/$2.bpf.o"
 	[ -f "$obj" ] || fail "$obj is missing: run make -C iomodules"
 	shift 2
-	run in_ns "$ns" ivctl module add "$name" obj "$obj" "$@"
+	if [ "$ns" = main ]; then
+		run ivctl module add "$name" obj "$obj" "$@"
+	else
+		run ip netns exec "$ns" ivctl module add "$name" obj "$obj" "$@"
+	fi
 	defer in_ns "$ns" ivctl module del "$name"
 }
 
 has_jq() { command -v jq >/dev/null 2>&1; }
 
-# module_json [NS] NAME: `ivctl -j -s module show NAME`.
-module_json() {
-	local ns=main
+# module_field [NS] NAME FIELD: one field of a module as `ivctl -j -s
+# module show` gives it: a jq path below the module's object, like .prog_id
+# or .stats.drop (the module's totals). Without jq, grep finds the first
+# such key, which is the module's own, before any port's.
+module_field() {
+	local ns=main json v
 	case $1 in "$NS_PREFIX"-*) ns=$1; shift ;; esac
-	in_ns "$ns" ivctl -j -s module show "$1"
-}
-
-# json_number JSON KEY: the first number under KEY in JSON, found by jq when
-# it is installed, else by grep. The module's own totals come before any
-# per-port ones in ivctl's output.
-json_number() {
+	json=$(in_ns "$ns" ivctl -j -s module show "$1") ||
+		fail "ivctl -j -s module show $1: failed"
 	if has_jq; then
-		echo "$1" | jq -r --arg k "$2" '[.. | objects | .[$k]? | numbers] | first // empty'
+		v=$(echo "$json" | jq -r --arg n "$1" ".[] | select(.name == \$n) | $2 | numbers")
 	else
-		echo "$1" | tr -d '\n' | grep -o "\"$2\" *: *[0-9]*" | head -n 1 | grep -o '[0-9]*$'
+		v=$(echo "$json" | tr -d '\n' | grep -o "\"${2##*.}\" *: *[0-9]*" |
+			head -n 1 | grep -o '[0-9]*$')
 	fi
+	[ -n "$v" ] || fail "no $2 for module $1 in: $json"
+	echo "$v"
 }
 
 # module_stat [NS] NAME COUNTER: a module's total for COUNTER (packets,
 # bytes, pass, drop ...). Use as v=$(module_stat ...) || exit.
 module_stat() {
-	local counter=${*: -1} json v
-	json=$(module_json "$@") || fail "ivctl -j -s module show $*: failed"
-	v=$(json_number "$json" "$counter")
-	[ -n "$v" ] || fail "no counter $counter in: $json"
-	echo "$v"
+	local counter=${*: -1}
+	module_field "${@:1:$#-1}" ".stats.$counter"
 }
 
 # module_prog_id [NS] NAME: the id of the BPF program the module runs.
 # Use as id=$(module_prog_id ...) || exit.
 module_prog_id() {
-	local json v
-	json=$(module_json "$@") || fail "ivctl -j module show $*: failed"
-	v=$(json_number "$json" prog_id)
-	[ -n "$v" ] || fail "no prog_id in: $json"
-	echo "$v"
+	module_field "$@" .prog_id
 }
 
 # prog_exists ID: bpftool lists the program.

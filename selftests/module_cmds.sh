@@ -25,7 +25,7 @@ if has_jq; then
 	echo "$json" | jq -e '[.. | objects | select(.name? == "m0")] | length > 0' \
 		>/dev/null || fail "no object named m0 in the JSON"
 fi
-nports=$(json_number "$json" num_ports)
+nports=$(module_field m0 .num_ports) || exit
 [ "$nports" = 4 ] || fail "m0 has ${nports:-no} ports in the JSON, not 4"
 
 id=$(module_prog_id m0) || exit

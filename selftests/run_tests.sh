@@ -15,6 +15,8 @@
 #
 # Exit: 0 when every test passed or skipped, 1 otherwise. Skips (kselftest
 # exit 4) are reserved for a tool genuinely missing on the machine.
+#
+#   run_tests.sh [TEST...]    only the tests named (e.g. pass_counts.sh nl_api)
 
 set -u
 cd "$(dirname "$0")" || exit 1
@@ -44,6 +46,13 @@ if [ ! -f "$LIST" ]; then
 	exit 1
 fi
 mapfile -t TESTS < "$LIST"
+if [ $# -gt 0 ]; then
+	wanted=" $* "
+	for i in "${!TESTS[@]}"; do
+		case $wanted in *" $(basename "${TESTS[$i]}") "*) ;; *) unset "TESTS[$i]" ;; esac
+	done
+	TESTS=("${TESTS[@]}")
+fi
 echo "1..${#TESTS[@]}"
 
 iovisor_loaded() { grep -q '^iovisor ' /proc/modules; }
@@ -66,8 +75,15 @@ wants_unloaded() { grep -q '^# iovisor.ko: unloaded' "$1" 2>/dev/null; }
 netns_names() { ip netns list 2>/dev/null | awk '{print $1}' | sort; }
 link_names() { ip -o link show 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | sort; }
 
-# leftovers BEFORE NOW: names in NOW not in BEFORE.
-leftovers() { comm -13 <(echo "$1") <(echo "$2") | grep -v '^$'; }
+# leftovers BEFORE NOW: names in NOW not in BEFORE. (No process
+# substitution: the guest has no /dev/fd.)
+leftovers() {
+	local before x
+	before=" $(echo "$1" | tr '\n' ' ') "
+	for x in $2; do
+		case $before in *" $x "*) ;; *) echo "$x" ;; esac
+	done
+}
 
 # After a test, wait a little for what it deleted to go (a netns goes
 # asynchronously), then remove and report whatever it left behind.
@@ -89,7 +105,7 @@ check_left_behind() {
 # run_one N TEST: run one test, print its result line, return 0 if it passed.
 run_one() {
 	local n=$1 t=$2 name rc problems="" reason path
-	local ns0 links0 dmesg0 trouble
+	local ns0 links0 dmesg0 trouble start=$SECONDS
 
 	name=$(basename "$t")
 	case $t in /*) path=$t ;; *) path=./$t ;; esac
@@ -122,6 +138,7 @@ run_one() {
 	trouble=$(dmesg | tail -n +"$((dmesg0 + 1))" | grep -E "$KERNEL_TROUBLE")
 	[ -n "$trouble" ] && problems="$problems${problems:+; }kernel log reports trouble"
 
+	echo "# $name took $((SECONDS - start)) s" >>"$LOG"
 	comment < "$LOG"
 	if [ -n "$problems" ] || { [ $rc -ne $KSFT_PASS ] && [ $rc -ne $KSFT_SKIP ]; }; then
 		[ -n "$problems" ] && echo "# $name: $problems"
