@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ivctl: configure iovisor, the IO module hypervisor.
+ *
+ * The grammar follows iproute2: `ivctl [OPTIONS] OBJECT COMMAND [ARGS]`, with
+ * objects and commands abbreviable. This file holds option parsing, the
+ * object table and the dispatch; each object lives in its own file.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/iovisor.h>
+
+#include "ivctl.h"
+
+struct ivctl_opts opts;
+
+static const struct ivctl_object *const objects[] = {
+	&module_object,
+	&link_object,
+	&graph_object,
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage: ivctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
+	      "       ivctl [ -V | -h ]\n"
+	      "where  OBJECT := { module | link | graph }\n"
+	      "       OPTIONS := { -j[son] | -s[tats] | -V[ersion] | -h[elp] }\n",
+	      f);
+}
+
+bool matches(const char *arg, const char *word)
+{
+	size_t len = strlen(arg);
+
+	return len > 0 && len <= strlen(word) && !strncmp(arg, word, len);
+}
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("Error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return -1;
+}
+
+int usage_error(void (*usage)(FILE *f), const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("Error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	usage(stderr);
+	return -1;
+}
+
+int parse_u32(const char *s, uint32_t *val)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > UINT32_MAX)
+		return -1;
+	*val = v;
+	return 0;
+}
+
+/* Recognise one option; "--json" works as well as "-json" and "-j". */
+static int parse_option(const char *arg)
+{
+	const char *opt = arg + 1 + (arg[1] == '-');
+
+	if (matches(opt, "json")) {
+		opts.json = true;
+	} else if (matches(opt, "stats") || matches(opt, "statistics")) {
+		opts.stats = true;
+	} else if (matches(opt, "Version")) {
+		printf("ivctl %s (iovisor generic netlink v%d)\n",
+		       IVCTL_VERSION, IOV_GENL_VERSION);
+		exit(0);
+	} else if (matches(opt, "help")) {
+		usage(stdout);
+		exit(0);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Options may also follow the command (`ivctl link show -s`): take out the
+ * exact spellings before "--". Anything else stays an argument, so a typo
+ * fails as an unknown argument of its command.
+ */
+static int strip_late_options(int argc, char **argv)
+{
+	int i, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (++i < argc)
+				argv[n++] = argv[i];
+			break;
+		}
+		if (argv[i][0] == '-' && argv[i][1] && !parse_option(argv[i]))
+			continue;
+		argv[n++] = argv[i];
+	}
+	return n;
+}
+
+static int run_object(const struct ivctl_object *obj, int argc, char **argv)
+{
+	const struct ivctl_cmd *cmd;
+
+	if (argc == 0)
+		return obj->dflt(0, argv);
+	if (matches(argv[0], "help")) {
+		obj->usage(stdout);
+		return 0;
+	}
+	for (cmd = obj->cmds; cmd->name; cmd++)
+		if (matches(argv[0], cmd->name))
+			return cmd->run(argc - 1, argv + 1);
+	return usage_error(obj->usage, "unknown command \"%s\" for object \"%s\"",
+			   argv[0], obj->name);
+}
+
+static int run(int argc, char **argv)
+{
+	size_t i;
+
+	if (matches(argv[0], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		if (matches(argv[0], objects[i]->name))
+			return run_object(objects[i],
+					  strip_late_options(argc - 1, argv + 1),
+					  argv + 1);
+	return usage_error(usage, "unknown object \"%s\"", argv[0]);
+}
+
+int main(int argc, char **argv)
+{
+	argc--;
+	argv++;
+	while (argc > 0 && argv[0][0] == '-') {
+		if (!strcmp(argv[0], "--")) {
+			argc--;
+			argv++;
+			break;
+		}
+		if (parse_option(argv[0])) {
+			usage_error(usage, "unknown option \"%s\"", argv[0]);
+			return 1;
+		}
+		argc--;
+		argv++;
+	}
+	if (argc == 0) {
+		usage(stderr);
+		return 1;
+	}
+	return run(argc, argv) ? 1 : 0;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ivctl: what the subsystem files share. Every command returns 0 on success
+ * or -1 after it has told the user why on stderr; main turns that into the
+ * exit status (0 or 1).
+ */
+#ifndef IVCTL_H
+#define IVCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct ivctl_opts {
+	bool json;	/* -j: JSON on stdout instead of text */
+	bool stats;	/* -s: add counters to show commands */
+};
+extern struct ivctl_opts opts;
+
+struct ivctl_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+/* An object of the grammar: `ivctl OBJECT COMMAND args`. */
+struct ivctl_object {
+	const char *name;
+	const struct ivctl_cmd *cmds;	/* in abbreviation priority order */
+	int (*dflt)(int argc, char **argv);	/* run when no command is given */
+	void (*usage)(FILE *f);
+};
+
+extern const struct ivctl_object module_object;
+extern const struct ivctl_object link_object;
+extern const struct ivctl_object graph_object;
+
+/* Is arg a non-empty prefix of word? How `ivctl mod sh` finds its way. */
+bool matches(const char *arg, const char *word);
+
+/* "Error: <fmt>" and the usage on stderr; returns -1. */
+int usage_error(void (*usage)(FILE *f), const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* "Error: <fmt>" on stderr; returns -1. */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A whole decimal (or 0x hex) number that fits; no sign, no junk. */
+int parse_u32(const char *s, uint32_t *val);
+
+/* Step to the value of keyword argv[*i]; fails if there is none. */
+#define NEXT_ARG(usage, i, argc, argv)					\
+	do {								\
+		if (++(i) >= (argc))					\
+			return usage_error(usage, "\"%s\" needs a value", \
+					   (argv)[(i) - 1]);		\
+	} while (0)
+
+#endif /* IVCTL_H */
