@@ -313,22 +313,36 @@ static int iov_module_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * One module is one message, and a module with all its 256 ports linked and
+ * counting takes about 55 KiB: ask for buffers that hold the largest.
+ */
+static int iov_module_dump_start(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = U16_MAX;
+	return 0;
+}
+
 /* Dumps resume from the module id in args[0]; the generation is the seq. */
 static int iov_module_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct iov_net *in = iov_net(sock_net(skb->sk));
 	struct iov_module *mod;
 	int id = cb->args[0];
+	int err = 0;
 
 	mutex_lock(&iov_lock);
 	cb->seq = in->generation + 1;
-	for (; (mod = idr_get_next(&in->module_ids, &id)); id++)
-		if (iov_msg_module(skb, mod, NETLINK_CB(cb->skb).portid,
-				   cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
+	for (; (mod = idr_get_next(&in->module_ids, &id)); id++) {
+		err = iov_msg_module(skb, mod, NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, NLM_F_MULTI, cb);
+		if (err)
 			break;
+	}
 	mutex_unlock(&iov_lock);
 	cb->args[0] = id;
-	return skb->len;
+	/* A module that does not fit even an empty buffer ends the dump. */
+	return err && !skb->len ? err : skb->len;
 }
 
 /* An end from a request: a module port, or else a netdev. */
@@ -616,6 +630,7 @@ static const struct genl_ops iov_genl_ops[] = {
 	}, {
 		.cmd = IOV_CMD_MODULE_GET,
 		.doit = iov_module_get,
+		.start = iov_module_dump_start,
 		.dumpit = iov_module_dump,
 		.policy = iov_module_policy,
 		.maxattr = IOV_ATTR_MAX,

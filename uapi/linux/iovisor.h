@@ -70,8 +70,10 @@
  *   Reply: IOV_ATTR_MODULE_ID, IOV_ATTR_MODULE_NAME, IOV_ATTR_PROG_ID,
  *   IOV_ATTR_PROG_TAG, IOV_ATTR_NUM_PORTS, IOV_ATTR_GENERATION,
  *   IOV_ATTR_STATS (module totals) and IOV_ATTR_PORTS: one IOV_ATTR_PORT nest
- *   per port holding IOV_PORT_INDEX, IOV_PORT_STATS and, if linked,
- *   IOV_PORT_PEER (an end, see below).
+ *   for each port that is linked or has counted packets, holding
+ *   IOV_PORT_INDEX, IOV_PORT_STATS and, if linked, IOV_PORT_PEER (an end, see
+ *   below). A port left out has no peer and all its counters are zero.
+ *   A dump sends one message per module; read with a buffer of 64 KiB.
  * IOV_CMD_LINK_NEW (admin)
  *   Request: IOV_ATTR_LINK_A (a module end) and IOV_ATTR_LINK_B (a module end
  *   or an interface end). Errors: EBUSY an end is linked already or the
@@ -79,7 +81,8 @@
  *   such port, ENODEV no such interface, EOPNOTSUPP not an Ethernet device
  *   (loopback included), ELOOP a port linked to itself.
  * IOV_CMD_LINK_DEL (admin)
- *   Request: IOV_ATTR_LINK_A, either end of the link. ENOLINK if unlinked.
+ *   Request: IOV_ATTR_LINK_A, either end of the link (a module end or an
+ *   interface end). ENOLINK if unlinked.
  * IOV_CMD_LINK_GET
  *   dumpit: one message per link, IOV_ATTR_LINK_A (a module end) and
  *   IOV_ATTR_LINK_B; module ends carry IOV_END_STATS of their port.
