@@ -20,10 +20,10 @@ echo "$text" | grep -qw m0 || fail "ivctl module show m0 does not name m0"
 log "+ ivctl -j module show m0"
 json=$(ivctl -j module show m0) || fail "ivctl -j module show m0"
 log "$json"
+[ -n "$json" ] || fail "ivctl -j module show m0 printed nothing"
 if has_jq; then
-	echo "$json" | jq -e . >/dev/null || fail "ivctl -j module show m0 is not JSON"
-	echo "$json" | jq -e '[.. | objects | select(.name? == "m0")] | length > 0' \
-		>/dev/null || fail "no object named m0 in the JSON"
+	echo "$json" | jq -e 'length == 1 and .[0].name == "m0"' >/dev/null ||
+		fail "ivctl -j module show m0 is not a list of one module named m0"
 fi
 nports=$(module_field m0 .num_ports) || exit
 [ "$nports" = 4 ] || fail "m0 has ${nports:-no} ports in the JSON, not 4"
