@@ -14,7 +14,7 @@ set -euo pipefail
 work=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$work"
 KVER=${KVER:-$(scripts/kver.sh)}
-logdir=${IOVISOR_CACHE:-$HOME/.cache/iovisor}/$KVER
+logdir=${IOVISOR_CACHE:-${HOME:-/tmp}/.cache/iovisor}/$KVER
 mkdir -p "$logdir"
 log=$logdir/check.log
 

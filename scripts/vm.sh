@@ -35,7 +35,7 @@ cwd=$(pwd -P)
 [[ $cwd == "$work" || $cwd == "$work"/* ]] || cwd=$work
 
 KVER=${KVER:-$("$work/scripts/kver.sh")}
-cache=${IOVISOR_CACHE:-$HOME/.cache/iovisor}/$KVER
+cache=${IOVISOR_CACHE:-${HOME:-/tmp}/.cache/iovisor}/$KVER
 kroot=$cache/kernel
 mkdir -p "$cache"
 
@@ -120,7 +120,13 @@ ip link set lo up
 hostname iovisor-vm
 cd "$cwd" || exit 1
 echo "iovisor-vm: $(uname -r) up in $(cut -d' ' -f1 /proc/uptime)s, running: ${cmd[*]}"
-"${cmd[@]}" </dev/null
+if [[ $interactive == 1 ]]; then
+	# A terminal on the host: give CMD the console as its controlling tty,
+	# so that `scripts/vm.sh bash` is a usable shell (Ctrl-C included).
+	setsid -c -w "${cmd[@]}" <>/dev/ttyS0 >&0 2>&0
+else
+	"${cmd[@]}" </dev/null
+fi
 EOF
 
 # ---------------------------------------------------------------- host side
@@ -128,7 +134,7 @@ prepare_kernel() {
 	[[ -f $kroot/.done ]] && return
 	echo "vm.sh: fetching linux-image-$KVER-unsigned into $cache" >&2
 	local tmp ver
-	tmp=$(mktemp -d "$cache/dl.XXXXXX")
+	tmp=$(mktemp -d "$cache/tmp.XXXXXX")
 	# Prefer the exact build of the installed headers; the archive may have
 	# moved on, so fall back to whatever it has for this ABI. Refresh apt's
 	# lists once if it does not know the package at all.
@@ -177,7 +183,7 @@ prepare_initramfs() {
 	} | sha256sum | cut -d' ' -f1)
 	[[ -f $cache/initramfs.cpio && $(cat "$cache/initramfs.sum" 2>/dev/null) == "$sum" ]] && return
 	echo "vm.sh: building initramfs" >&2
-	tmp=$(mktemp -d "$cache/initramfs.XXXXXX")
+	tmp=$(mktemp -d "$cache/tmp.XXXXXX")
 	mkdir -p "$tmp"/{bin,dev,proc,sys,mods}
 	cp /bin/busybox "$tmp/bin/busybox"
 	for m in $mods; do cp "$kroot/lib/modules/$KVER/$m" "$tmp/mods/"; done
@@ -196,6 +202,7 @@ prepare_initramfs() {
 # Serialise cache preparation between concurrent runs.
 exec 9>"$cache/.lock"
 flock 9
+rm -rf "$cache"/tmp.*	# left by an interrupted preparation
 prepare_kernel
 prepare_initramfs
 flock -u 9
@@ -204,7 +211,7 @@ run=$(mktemp -d "$cache/run.XXXXXX")
 trap 'rm -rf "$run"' EXIT
 echo "$work" >"$run/work"
 {
-	printf 'work=%q\ncwd=%q\ncmd=(' "$work" "$cwd"
+	printf 'work=%q\ncwd=%q\ninteractive=%d\ncmd=(' "$work" "$cwd" "$([[ -t 0 ]] && echo 1 || echo 0)"
 	printf '%q ' "$@"
 	printf ')\n'
 	for v in ${!IOVISOR_@}; do printf 'export %s=%q\n' "$v" "${!v}"; done
@@ -212,19 +219,21 @@ echo "$work" >"$run/work"
 : >"$run/rc"
 
 q() { printf '%s' "${1//,/,,}"; }	# QEMU option values escape commas by doubling
-cmdline="console=ttyS0 loglevel=4 panic_on_warn=1 panic=-1 oops=panic mitigations=off edd=off"
+cmdline="console=ttyS0 loglevel=4 panic_on_warn=1 panic=-1 oops=panic mitigations=off edd=off log_buf_len=4M"
 timeout=${IOVISOR_VM_TIMEOUT:-1200}
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${IOVISOR_VM_MEM:-1024}"
 	-display none -no-reboot -nodefaults
 	-kernel "$kroot/boot/vmlinuz-$KVER" -initrd "$cache/initramfs.cpio" -append "$cmdline"
-	-serial mon:stdio -serial "file:$(q "$run/rc")"
+	-chardev stdio,id=con,mux=on,signal=off -serial chardev:con -mon con
+	-serial "file:$(q "$run/rc")"
 	-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$(q "$work"),mount_tag=work,security_model=none,multidevs=remap"
 	-virtfs "local,path=$(q "$kroot/lib/modules/$KVER"),mount_tag=kmods,security_model=none,readonly=on"
 	-virtfs "local,path=$(q "$run"),mount_tag=run,security_model=none,readonly=on")
 
-# With a terminal, QEMU must stay in the foreground process group to own it;
-# without one, give it /dev/null (CI may have no stdin at all).
+# With a terminal, QEMU must stay in the foreground process group to own it
+# (Ctrl-A x quits, Ctrl-C goes to the guest); without one, give it /dev/null
+# (CI may have no stdin at all).
 qrc=0
 if [[ -t 0 ]]; then
 	timeout --foreground -k 10 "$timeout" "${qemu[@]}" || qrc=$?
