@@ -16,7 +16,8 @@ cd "$work"
 KVER=${KVER:-$(scripts/kver.sh)}
 logdir=${IOVISOR_CACHE:-${HOME:-/tmp}/.cache/iovisor}/$KVER
 mkdir -p "$logdir"
-log=$logdir/check.log
+# One log per work tree: clones on one machine may run checks concurrently.
+log=$logdir/check$(tr / _ <<<"$work").log
 
 set +e
 scripts/vm.sh selftests/run_tests.sh 2>&1 | tee "$log"
