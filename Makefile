@@ -19,7 +19,7 @@ VERSION	:= 0.1
 DKMS_SRC := $(DESTDIR)/usr/src/iovisor-$(VERSION)
 
 .PHONY: all module tools iomodules selftests deps check demo clean install \
-	dkms-install vm-build
+	dkms-install vm-build deb
 
 all: module tools iomodules
 
@@ -61,8 +61,27 @@ install: module tools
 	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
 	$(MAKE) -C tools install PREFIX=$(PREFIX)
 
+# Register the module sources with DKMS and build/install it for DKMS_KVER:
+# the running kernel if it has headers, else $(KVER). Re-running replaces
+# whatever `make dkms-install` registered before (any version); it refuses
+# to touch the sources of the installed iovisor-dkms package.
+dkms-install: DKMS_KVER ?= $(if $(wildcard /lib/modules/$(shell uname -r)/build),$(shell uname -r),$(KVER))
 dkms-install:
-	mkdir -p $(DKMS_SRC)
-	cp -r Kbuild dkms.conf kmod uapi $(DKMS_SRC)/
+	@if dpkg-query -W -f='$${Status}' iovisor-dkms 2>/dev/null | grep -q ' installed$$'; then \
+		echo "iovisor-dkms is installed; purge it before make dkms-install" >&2; exit 1; fi
+	for v in $$(dkms status -m iovisor | sed -n 's|^iovisor/\([^,:]*\).*|\1|p' | sort -u); do \
+		dkms remove -m iovisor -v $$v --all && rm -rf /usr/src/iovisor-$$v || exit 1; done
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/uapi/linux
+	install -m 0644 Kbuild $(DKMS_SRC)/
+	install -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h)) $(DKMS_SRC)/kmod/
+	install -m 0644 $(wildcard uapi/linux/*.h) $(DKMS_SRC)/uapi/linux/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
 	dkms add -m iovisor -v $(VERSION)
-	dkms install -m iovisor -v $(VERSION)
+	dkms install -m iovisor -v $(VERSION) -k $(DKMS_KVER)
+
+# iovisor-dkms_$(VERSION)_all.deb and ivctl_$(VERSION)_<arch>.deb in build/deb/
+# (dpkg-buildpackage -b -us -uc on a copy of the tree; as root it installs
+# missing build dependencies with `apt-get build-dep ./` first).
+deb:
+	scripts/build-debs.sh
