@@ -458,23 +458,18 @@ FIXTURE_TEARDOWN(iov)
 
 /* ---- the good path, so that the refusals below mean something ---------- */
 
+/* Counts the messages that come before the ack. */
 static void module_reply_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	uint32_t *seen = arg;
-	const struct nlattr *a;
-	int rem;
 
-	for (a = attr_first(nlh, &rem); attr_ok(a, rem); a = attr_next(a, rem))
-		if (attr_type(a) < 32)
-			*seen |= 1u << attr_type(a);
+	(void)nlh;
+	(*seen)++;
 }
 
-static bool has_attr(uint32_t seen, int type)
-{
-	return seen & (1u << type);
-}
 
-TEST_F(iov, module_new_replies_with_the_module)
+/* The uapi header: MODULE_NEW's reply is the ack alone. */
+TEST_F(iov, module_new_replies_with_the_ack_alone)
 {
 	uint32_t seen = 0;
 	struct ack ack;
@@ -486,11 +481,7 @@ TEST_F(iov, module_new_replies_with_the_module)
 	put_u32(&m, IOV_ATTR_NUM_PORTS, 2);
 	ASSERT_EQ(0, nl_call(&self->nl, &m, module_reply_cb, &seen, &ack))
 		TH_LOG("MODULE_NEW: %s", ack.msg);
-	EXPECT_TRUE(has_attr(seen, IOV_ATTR_MODULE_ID));
-	EXPECT_TRUE(has_attr(seen, IOV_ATTR_MODULE_NAME));
-	EXPECT_TRUE(has_attr(seen, IOV_ATTR_PROG_ID));
-	EXPECT_TRUE(has_attr(seen, IOV_ATTR_NUM_PORTS));
-	EXPECT_TRUE(has_attr(seen, IOV_ATTR_PORTS));
+	EXPECT_EQ(0U, seen);
 }
 
 TEST_F(iov, module_new_with_most_ports_adds_one_and_moves_generation)
