@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Control objects (modules, links, linked netdevs) and the compiled graph the
- * datapath reads. Every change follows the same four steps:
+ * The compiled graph the datapath reads, and the control objects it is
+ * compiled from: modules, links and linked netdevs. Requests change the
+ * control objects through transactions (txn.c); this file has what they
+ * share with the two changes that must not fail, a linked device going away
+ * and the namespace going away. Every change ends the same way:
  *
- *   1. check the request and allocate everything that can fail, the new
- *      graph included;
- *   2. change the control objects: nothing fails from here on;
- *   3. iov_graph_commit(): compile them into the new graph and publish it;
- *   4. release what was removed, after an RCU grace period.
+ *   iov_graph_commit():  compile the control objects into the new graph,
+ *                        allocated before anything was changed, and publish;
+ *   iov_change_done():   release what was removed after an RCU grace period,
+ *                        then announce the change.
  *
- * So a refused or failed request changes nothing, and a packet sees either
- * the old graph or the new one, never a mix.
+ * So a packet sees either the old graph or the new one, never a mix.
  */
 #include <linux/bpf.h>
 #include <linux/filter.h>
@@ -22,26 +23,23 @@
 DEFINE_MUTEX(iov_lock);
 
 /*
- * The new graph is sized before the change, for the counts after it: callers
- * say how many modules and ports they add. The attach slot, if any, is
- * allocated before this, so in->nslots already covers it.
+ * The new graph is allocated before the change, for the counts after it;
+ * attach slots are allocated before it too, so nslots covers them.
  */
-static struct iov_graph *iov_graph_alloc(struct iov_net *in, u32 add_modules,
-					 u32 add_ports)
+struct iov_graph *iov_graph_alloc(u32 nodes, u32 ports, u32 nslots)
 {
-	u32 nodes = in->nmodules + add_modules, ports = in->nports + add_ports;
 	struct iov_graph *g;
 	size_t size;
 
 	size = struct_size(g, nodes, nodes);
 	size = size_add(size, array_size(ports, sizeof(struct iov_gport)));
-	size = size_add(size, array_size(in->nslots, sizeof(struct iov_entry)));
+	size = size_add(size, array_size(nslots, sizeof(struct iov_entry)));
 	g = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!g)
 		return NULL;
 	g->cap_nodes = nodes;
 	g->cap_ports = ports;
-	g->nslots = in->nslots;
+	g->nslots = nslots;
 	return g;
 }
 
@@ -93,7 +91,7 @@ static void iov_graph_publish(struct iov_net *in, struct iov_graph *g)
 		kvfree_rcu(old, rcu);
 }
 
-static void iov_graph_commit(struct iov_net *in, struct iov_graph *g)
+void iov_graph_commit(struct iov_net *in, struct iov_graph *g)
 {
 	lockdep_assert_held(&iov_lock);
 	if (WARN_ON_ONCE(in->nmodules > g->cap_nodes || in->nports > g->cap_ports ||
@@ -113,7 +111,7 @@ static void iov_graph_commit(struct iov_net *in, struct iov_graph *g)
  */
 static void iov_graph_rebuild(struct iov_net *in)
 {
-	struct iov_graph *g = iov_graph_alloc(in, 0, 0);
+	struct iov_graph *g = iov_graph_alloc(in->nmodules, in->nports, in->nslots);
 
 	if (g) {
 		iov_graph_commit(in, g);
@@ -124,14 +122,28 @@ static void iov_graph_rebuild(struct iov_net *in)
 	iov_graph_publish(in, NULL);
 }
 
-static void iov_module_free_work(struct work_struct *work)
+/* A module that no graph references (any more). */
+void iov_module_free(struct iov_module *mod)
 {
-	struct iov_module *mod = container_of(to_rcu_work(work),
-					      struct iov_module, free_work);
-
-	bpf_prog_put(mod->prog);
+	if (mod->prog)
+		bpf_prog_put(mod->prog);
 	free_percpu(mod->stats);
 	kfree(mod);
+}
+
+static void iov_module_free_work(struct work_struct *work)
+{
+	iov_module_free(container_of(to_rcu_work(work), struct iov_module,
+				     free_work));
+}
+
+static void iov_old_prog_work(struct work_struct *work)
+{
+	struct iov_old_prog *old = container_of(to_rcu_work(work),
+						struct iov_old_prog, work);
+
+	bpf_prog_put(old->prog);
+	kfree(old);
 }
 
 static void iov_attach_free_work(struct work_struct *work)
@@ -144,11 +156,12 @@ static void iov_attach_free_work(struct work_struct *work)
 }
 
 /* Call before the commit: events carry the generation it will produce. */
-static void iov_change_init(struct iov_change *c, const struct iov_net *in)
+void iov_change_init(struct iov_change *c, const struct iov_net *in)
 {
 	c->gen = in->generation + 1;
 	INIT_LIST_HEAD(&c->modules);
 	INIT_LIST_HEAD(&c->attaches);
+	INIT_LIST_HEAD(&c->progs);
 	__skb_queue_head_init(&c->events);
 }
 
@@ -157,10 +170,11 @@ static void iov_change_init(struct iov_change *c, const struct iov_net *in)
  * published: their RCU work runs after every reader of an older graph has
  * finished. Then the change is announced.
  */
-static void iov_change_done(struct iov_net *in, struct iov_change *c)
+void iov_change_done(struct iov_net *in, struct iov_change *c)
 {
 	struct iov_module *mod, *mtmp;
 	struct iov_attach *att, *atmp;
+	struct iov_old_prog *old, *otmp;
 
 	list_for_each_entry_safe(att, atmp, &c->attaches, list) {
 		list_del(&att->list);
@@ -172,6 +186,11 @@ static void iov_change_done(struct iov_net *in, struct iov_change *c)
 		INIT_RCU_WORK(&mod->free_work, iov_module_free_work);
 		queue_rcu_work(iov_wq, &mod->free_work);
 	}
+	list_for_each_entry_safe(old, otmp, &c->progs, list) {
+		list_del(&old->list);
+		INIT_RCU_WORK(&old->work, iov_old_prog_work);
+		queue_rcu_work(iov_wq, &old->work);
+	}
 	iov_events_send(in, &c->events);
 }
 
@@ -180,18 +199,13 @@ static void iov_change_done(struct iov_net *in, struct iov_change *c)
  * gone (netdev_rx_handler_unregister waits for readers), and the graph this
  * change commits no longer maps the slot.
  */
-static void iov_detach(struct iov_attach *att, struct iov_change *c)
+void iov_detach(struct iov_attach *att, struct iov_change *c)
 {
 	ASSERT_RTNL();
 	netdev_rx_handler_unregister(att->dev);
 	dev_set_promiscuity(att->dev, -1);
 	ida_free(&att->in->slots, att->slot);
 	list_move(&att->list, &c->attaches);
-}
-
-static bool iov_port_linked(const struct iov_module *mod, u32 port)
-{
-	return mod->peers[port].mod || mod->peers[port].att;
 }
 
 /* Clear both ends of the link at mod:port, if any. */
@@ -223,7 +237,7 @@ struct iov_module *iov_module_find(struct iov_net *in, const char *name, u32 id)
 	return NULL;
 }
 
-static struct bpf_prog *iov_prog_get(int fd, struct netlink_ext_ack *extack)
+struct bpf_prog *iov_prog_get(int fd, struct netlink_ext_ack *extack)
 {
 	struct bpf_prog *prog;
 
@@ -237,7 +251,7 @@ static struct bpf_prog *iov_prog_get(int fd, struct netlink_ext_ack *extack)
 	return prog;
 }
 
-static struct iov_module *iov_module_alloc(u32 nports)
+struct iov_module *iov_module_alloc(u32 nports)
 {
 	struct iov_module *mod;
 	int cpu;
@@ -263,58 +277,6 @@ static struct iov_module *iov_module_alloc(u32 nports)
 	return mod;
 }
 
-int iov_module_create(struct iov_net *in, const char *name, int prog_fd,
-		      u32 nports, struct netlink_ext_ack *extack)
-{
-	struct iov_module *mod;
-	struct iov_change c;
-	struct iov_graph *g;
-	int id, err = -ENOMEM;
-
-	lockdep_assert_held(&iov_lock);
-	if (iov_module_find(in, name, 0)) {
-		NL_SET_ERR_MSG(extack, "A module with this name exists");
-		return -EEXIST;
-	}
-	mod = iov_module_alloc(nports);
-	if (!mod)
-		return -ENOMEM;
-	mod->prog = iov_prog_get(prog_fd, extack);
-	if (IS_ERR(mod->prog)) {
-		err = PTR_ERR(mod->prog);
-		goto err_free;
-	}
-	id = idr_alloc_cyclic(&in->module_ids, mod, 1, 0, GFP_KERNEL);
-	if (id < 0) {
-		err = id;
-		goto err_put;
-	}
-	g = iov_graph_alloc(in, 1, nports);
-	if (!g)
-		goto err_idr;
-
-	mod->id = id;
-	mod->in = in;
-	strscpy(mod->name, name, sizeof(mod->name));
-	list_add_tail(&mod->list, &in->modules);
-	in->nmodules++;
-	in->nports += nports;
-	iov_change_init(&c, in);
-	iov_graph_commit(in, g);
-	iov_event_module(&c, mod, IOV_CMD_MODULE_NEW);
-	iov_change_done(in, &c);
-	return 0;
-
-err_idr:
-	idr_remove(&in->module_ids, id);
-err_put:
-	bpf_prog_put(mod->prog);
-err_free:
-	free_percpu(mod->stats);
-	kfree(mod);
-	return err;
-}
-
 /* Take mod and its links out of the control objects, into @c. */
 static void iov_module_remove(struct iov_net *in, struct iov_module *mod,
 			      struct iov_change *c)
@@ -330,66 +292,7 @@ static void iov_module_remove(struct iov_net *in, struct iov_module *mod,
 	in->nports -= mod->nports;
 }
 
-int iov_module_delete(struct iov_net *in, struct iov_module *mod)
-{
-	struct iov_change c;
-	struct iov_graph *g;
-
-	ASSERT_RTNL();
-	lockdep_assert_held(&iov_lock);
-	g = iov_graph_alloc(in, 0, 0);
-	if (!g)
-		return -ENOMEM;
-	iov_change_init(&c, in);
-	iov_module_remove(in, mod, &c);
-	iov_graph_commit(in, g);
-	iov_change_done(in, &c);
-	return 0;
-}
-
-/* A port that a new link may use: in range and free. */
-static int iov_port_check(const struct iov_module *mod, u32 port,
-			  struct netlink_ext_ack *extack)
-{
-	if (port >= mod->nports) {
-		NL_SET_ERR_MSG(extack, "Port number out of range for this module");
-		return -ERANGE;
-	}
-	if (iov_port_linked(mod, port)) {
-		NL_SET_ERR_MSG(extack, "Port is linked already");
-		return -EBUSY;
-	}
-	return 0;
-}
-
-int iov_link_modules(struct iov_module *a, u32 pa, struct iov_module *b,
-		     u32 pb, struct netlink_ext_ack *extack)
-{
-	struct iov_change c;
-	struct iov_graph *g;
-	int err;
-
-	lockdep_assert_held(&iov_lock);
-	err = iov_port_check(a, pa, extack) ?: iov_port_check(b, pb, extack);
-	if (err)
-		return err;
-	if (a == b && pa == pb) {
-		NL_SET_ERR_MSG(extack, "A port cannot be linked to itself");
-		return -ELOOP;
-	}
-	g = iov_graph_alloc(a->in, 0, 0);
-	if (!g)
-		return -ENOMEM;
-	a->peers[pa] = (struct iov_peer){ .mod = b, .port = pb };
-	b->peers[pb] = (struct iov_peer){ .mod = a, .port = pa };
-	iov_change_init(&c, a->in);
-	iov_graph_commit(a->in, g);
-	iov_event_link(&c, a, pa, IOV_CMD_LINK_NEW, IOV_CAUSE_REQUEST);
-	iov_change_done(a->in, &c);
-	return 0;
-}
-
-static int iov_dev_check(struct net_device *dev, struct netlink_ext_ack *extack)
+int iov_dev_check(struct net_device *dev, struct netlink_ext_ack *extack)
 {
 	ASSERT_RTNL();
 	if (dev->flags & IFF_LOOPBACK) {
@@ -433,7 +336,7 @@ static bool iov_dev_is_veth(const struct net_device *dev)
  * back through another. Warn (the request still succeeds) about the simple
  * case: both ends of one veth pair linked in this namespace.
  */
-static void iov_warn_veth_loop(struct net_device *dev,
+void iov_warn_veth_loop(struct net_device *dev,
 			       struct netlink_ext_ack *extack)
 {
 	struct net_device *peer;
@@ -444,111 +347,6 @@ static void iov_warn_veth_loop(struct net_device *dev,
 	if (peer && peer != dev && iov_dev_is_veth(peer) &&
 	    dev_get_iflink(peer) == dev->ifindex && iov_dev_is_attached(peer))
 		NL_SET_ERR_MSG(extack, "Both ends of this veth pair are linked: a loop through them escapes the hop budget");
-}
-
-int iov_link_dev(struct iov_module *mod, u32 port, struct net_device *dev,
-		 struct netlink_ext_ack *extack)
-{
-	struct iov_net *in = mod->in;
-	struct iov_attach *att;
-	struct iov_change c;
-	struct iov_graph *g;
-	int slot, err;
-
-	ASSERT_RTNL();
-	lockdep_assert_held(&iov_lock);
-	err = iov_port_check(mod, port, extack) ?: iov_dev_check(dev, extack);
-	if (err)
-		return err;
-	att = kzalloc(sizeof(*att), GFP_KERNEL_ACCOUNT);
-	if (!att)
-		return -ENOMEM;
-	slot = ida_alloc(&in->slots, GFP_KERNEL);
-	if (slot < 0) {
-		err = slot;
-		goto err_free;
-	}
-	in->nslots = max_t(u32, in->nslots, slot + 1);
-	err = -ENOMEM;
-	g = iov_graph_alloc(in, 0, 0);
-	if (!g)
-		goto err_slot;
-	att->in = in;
-	att->dev = dev;
-	att->mod = mod;
-	att->port = port;
-	att->slot = slot;
-	err = netdev_rx_handler_register(dev, iov_handle_frame, att);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "Device has another rx handler");
-		goto err_graph;
-	}
-	err = dev_set_promiscuity(dev, 1);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "Cannot set the device promiscuous");
-		goto err_unregister;
-	}
-	netdev_hold(dev, &att->dev_tracker, GFP_KERNEL);
-	list_add_tail(&att->list, &in->attaches);
-	mod->peers[port] = (struct iov_peer){ .att = att };
-	iov_warn_veth_loop(dev, extack);
-	iov_change_init(&c, in);
-	iov_graph_commit(in, g);
-	iov_event_link(&c, mod, port, IOV_CMD_LINK_NEW, IOV_CAUSE_REQUEST);
-	iov_change_done(in, &c);
-	return 0;
-
-err_unregister:
-	netdev_rx_handler_unregister(dev);
-err_graph:
-	kvfree(g);
-err_slot:
-	ida_free(&in->slots, slot);
-err_free:
-	kfree(att);
-	return err;
-}
-
-int iov_unlink(struct iov_module *mod, u32 port, struct netlink_ext_ack *extack)
-{
-	struct iov_change c;
-	struct iov_graph *g;
-
-	ASSERT_RTNL();
-	lockdep_assert_held(&iov_lock);
-	if (port >= mod->nports) {
-		NL_SET_ERR_MSG(extack, "Port number out of range for this module");
-		return -ERANGE;
-	}
-	if (!iov_port_linked(mod, port)) {
-		NL_SET_ERR_MSG(extack, "Port is not linked");
-		return -ENOLINK;
-	}
-	g = iov_graph_alloc(mod->in, 0, 0);
-	if (!g)
-		return -ENOMEM;
-	iov_change_init(&c, mod->in);
-	iov_port_clear(mod, port, IOV_CAUSE_REQUEST, &c);
-	iov_graph_commit(mod->in, g);
-	iov_change_done(mod->in, &c);
-	return 0;
-}
-
-int iov_set_hop_budget(struct iov_net *in, u32 budget)
-{
-	struct iov_change c;
-	struct iov_graph *g;
-
-	lockdep_assert_held(&iov_lock);
-	g = iov_graph_alloc(in, 0, 0);
-	if (!g)
-		return -ENOMEM;
-	in->hop_budget = budget;
-	iov_change_init(&c, in);
-	iov_graph_commit(in, g);
-	iov_event_graph(&c, in);
-	iov_change_done(in, &c);
-	return 0;
 }
 
 /* The netdev is being unregistered or leaves the namespace: unlink it. */

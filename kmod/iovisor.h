@@ -45,6 +45,8 @@ struct iov_stats {
 
 struct iov_module;
 struct iov_attach;
+struct iov_tmod;
+struct iov_tdev;
 
 /* The peer of one module port, in the control plane. At most one is set. */
 struct iov_peer {
@@ -60,6 +62,7 @@ struct iov_module {
 	u32 id;
 	u32 nports;
 	u32 gidx;			/* scratch: index in the graph being built */
+	struct iov_tmod *shadow;	/* scratch: its shadow in a transaction */
 	char name[IOV_NAME_LEN];
 	struct bpf_prog *prog;
 	struct iov_stats __percpu *stats;	/* nports entries per CPU */
@@ -76,7 +79,15 @@ struct iov_attach {
 	struct iov_module *mod;
 	u32 port;
 	u32 slot;			/* index into iov_graph.entries */
+	struct iov_tdev *shadow;	/* scratch: its shadow in a transaction */
 	struct rcu_work free_work;
+};
+
+/* A program replaced by a hot swap, released after a grace period. */
+struct iov_old_prog {
+	struct list_head list;
+	struct bpf_prog *prog;
+	struct rcu_work work;
 };
 
 /* The compiled graph: flat, immutable, read by the datapath under RCU. */
@@ -119,6 +130,7 @@ struct iov_change {
 	u64 gen;			/* the generation it commits */
 	struct list_head modules;
 	struct list_head attaches;
+	struct list_head progs;		/* struct iov_old_prog */
 	struct sk_buff_head events;
 };
 
@@ -143,21 +155,70 @@ extern struct workqueue_struct *iov_wq;
 
 struct iov_net *iov_net(const struct net *net);
 
-/* graph.c: control objects and snapshots; callers hold iov_lock. */
+/* graph.c: the snapshot, and what changes share; callers hold iov_lock. */
+struct iov_graph *iov_graph_alloc(u32 nodes, u32 ports, u32 nslots);
+void iov_graph_commit(struct iov_net *in, struct iov_graph *g);
+void iov_change_init(struct iov_change *c, const struct iov_net *in);
+void iov_change_done(struct iov_net *in, struct iov_change *c);
+struct iov_module *iov_module_alloc(u32 nports);
+void iov_module_free(struct iov_module *mod);
 struct iov_module *iov_module_find(struct iov_net *in, const char *name, u32 id);
-int iov_module_create(struct iov_net *in, const char *name, int prog_fd,
-		      u32 nports, struct netlink_ext_ack *extack);
-int iov_module_delete(struct iov_net *in, struct iov_module *mod);
-int iov_link_modules(struct iov_module *a, u32 pa, struct iov_module *b,
-		     u32 pb, struct netlink_ext_ack *extack);
-int iov_link_dev(struct iov_module *mod, u32 port, struct net_device *dev,
-		 struct netlink_ext_ack *extack);
-int iov_unlink(struct iov_module *mod, u32 port, struct netlink_ext_ack *extack);
-int iov_set_hop_budget(struct iov_net *in, u32 budget);
+struct bpf_prog *iov_prog_get(int fd, struct netlink_ext_ack *extack);
+int iov_dev_check(struct net_device *dev, struct netlink_ext_ack *extack);
+void iov_warn_veth_loop(struct net_device *dev, struct netlink_ext_ack *extack);
+void iov_detach(struct iov_attach *att, struct iov_change *c);
 void iov_dev_gone(struct net_device *dev);
 void iov_net_teardown(struct iov_net *in);
 void iov_stats_read(const struct iov_module *mod, u32 port,
 		    u64 cnt[IOV_NR_CNT]);
+
+static inline bool iov_port_linked(const struct iov_module *mod, u32 port)
+{
+	return mod->peers[port].mod || mod->peers[port].att;
+}
+
+/* Dumps and events name each link once: from its module end, or from the
+ * lower (id, port) of two module ends. */
+static inline bool iov_link_first_end(const struct iov_module *mod, u32 port)
+{
+	const struct iov_peer *peer = &mod->peers[port];
+
+	if (peer->att)
+		return true;
+	if (!peer->mod)
+		return false;
+	return mod->id < peer->mod->id ||
+	       (mod->id == peer->mod->id && port < peer->port);
+}
+
+/* txn.c: every change a request makes; RTNL and iov_lock held throughout. */
+struct iov_txn {
+	struct iov_net *in;
+	struct list_head mods;		/* struct iov_tmod */
+	struct list_head devs;		/* struct iov_tdev */
+	struct netlink_ext_ack *extack;
+	struct iov_graph *g;
+	u32 hop_budget;
+	bool hop_budget_changed;
+};
+
+int iov_txn_begin(struct iov_txn *t, struct iov_net *in,
+		  struct netlink_ext_ack *extack);
+int iov_txn_commit(struct iov_txn *t, bool dry_run);
+void iov_txn_abort(struct iov_txn *t);
+struct iov_tmod *iov_txn_find(struct iov_txn *t, const char *name, u32 id);
+int iov_txn_module_new(struct iov_txn *t, const char *name, int prog_fd,
+		       u32 nports);
+void iov_txn_module_del(struct iov_txn *t, struct iov_tmod *tm);
+int iov_txn_module_replace(struct iov_txn *t, struct iov_tmod *tm,
+			   int prog_fd, u32 expect_prog_id);
+int iov_txn_link_modules(struct iov_txn *t, struct iov_tmod *a, u32 pa,
+			 struct iov_tmod *b, u32 pb);
+int iov_txn_link_dev(struct iov_txn *t, struct iov_tmod *tm, u32 port,
+		     struct net_device *dev);
+int iov_txn_unlink(struct iov_txn *t, struct iov_tmod *tm, u32 port);
+int iov_txn_unlink_dev(struct iov_txn *t, const struct net_device *dev);
+void iov_txn_set_hop_budget(struct iov_txn *t, u32 budget);
 
 /* datapath.c */
 rx_handler_result_t iov_handle_frame(struct sk_buff **pskb);

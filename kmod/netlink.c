@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The generic netlink family "iovisor": parse and check requests, call into
- * graph.c, and describe modules, links and the graph in replies and dumps.
+ * The generic netlink family "iovisor": parse and check requests, turn the
+ * changes they ask for into transactions (txn.c), and describe modules,
+ * links and the graph in replies, dumps and events.
  * The API itself is documented in uapi/linux/iovisor.h.
  */
 #include <linux/bpf.h>
@@ -10,9 +11,6 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include "iovisor.h"
-
-/* internal_flags: the op touches netdevs and needs RTNL around iov_lock. */
-#define IOV_FLAG_RTNL	BIT(0)
 
 static struct genl_family iov_genl_family;
 
@@ -24,29 +22,68 @@ static const struct nla_policy iov_end_policy[IOV_END_MAX + 1] = {
 	[IOV_END_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
-static const struct nla_policy iov_module_policy[IOV_ATTR_MAX + 1] = {
-	[IOV_ATTR_MODULE_ID]	= { .type = NLA_U32 },
-	[IOV_ATTR_MODULE_NAME]	= { .type = NLA_NUL_STRING, .len = IOV_NAME_LEN - 1 },
-	[IOV_ATTR_PROG_FD]	= { .type = NLA_S32 },
-	[IOV_ATTR_NUM_PORTS]	= { .type = NLA_U32 },
+/* What every change request may carry. */
+#define IOV_POLICY_CHANGE						\
+	[IOV_ATTR_GENERATION]	= { .type = NLA_U64 },			\
+	[IOV_ATTR_DRY_RUN]	= { .type = NLA_FLAG }
+
+#define IOV_POLICY_MODULE						\
+	[IOV_ATTR_MODULE_ID]	= { .type = NLA_U32 },			\
+	[IOV_ATTR_MODULE_NAME]	= { .type = NLA_NUL_STRING, .len = IOV_NAME_LEN - 1 }
+
+#define IOV_POLICY_PROG							\
+	[IOV_ATTR_PROG_FD]	= { .type = NLA_S32 },			\
+	[IOV_ATTR_NUM_PORTS]	= { .type = NLA_U32 },			\
+	[IOV_ATTR_EXPECT_PROG_ID] = { .type = NLA_U32 }
+
+#define IOV_POLICY_LINK							\
+	[IOV_ATTR_LINK_A]	= NLA_POLICY_NESTED(iov_end_policy),	\
+	[IOV_ATTR_LINK_B]	= NLA_POLICY_NESTED(iov_end_policy)
+
+#define IOV_POLICY_GRAPH						\
+	[IOV_ATTR_HOP_BUDGET]	= NLA_POLICY_RANGE(NLA_U32, 1, IOV_HOP_BUDGET_MAX)
+
+static const struct nla_policy iov_module_get_policy[IOV_ATTR_MAX + 1] = {
+	IOV_POLICY_MODULE,
+};
+
+static const struct nla_policy iov_module_change_policy[IOV_ATTR_MAX + 1] = {
+	IOV_POLICY_CHANGE,
+	IOV_POLICY_MODULE,
+	IOV_POLICY_PROG,
 };
 
 static const struct nla_policy iov_link_policy[IOV_ATTR_MAX + 1] = {
-	[IOV_ATTR_LINK_A]	= NLA_POLICY_NESTED(iov_end_policy),
-	[IOV_ATTR_LINK_B]	= NLA_POLICY_NESTED(iov_end_policy),
+	IOV_POLICY_CHANGE,
+	IOV_POLICY_LINK,
 };
 
 static const struct nla_policy iov_graph_policy[IOV_ATTR_MAX + 1] = {
-	[IOV_ATTR_HOP_BUDGET]	= NLA_POLICY_RANGE(NLA_U32, 1, IOV_HOP_BUDGET_MAX),
+	IOV_POLICY_CHANGE,
+	IOV_POLICY_GRAPH,
 };
 
-/* True if the request has @attr; else says @msg (a literal) and false. */
-#define iov_require(info, attr, msg) ({					\
-	bool __present = !!(info)->attrs[attr];				\
+/* One operation of a batch: a command and its attributes. */
+static const struct nla_policy iov_op_policy[IOV_ATTR_MAX + 1] = {
+	[IOV_ATTR_OP_CMD]	= { .type = NLA_U32 },
+	IOV_POLICY_MODULE,
+	IOV_POLICY_PROG,
+	IOV_POLICY_LINK,
+	IOV_POLICY_GRAPH,
+};
+
+static const struct nla_policy iov_batch_policy[IOV_ATTR_MAX + 1] = {
+	IOV_POLICY_CHANGE,
+	[IOV_ATTR_OPS]		= NLA_POLICY_NESTED_ARRAY(iov_op_policy),
+};
+
+/* True if @attrs has @attr; else says @msg (a literal) and false. */
+#define iov_require(extack, attrs, attr, msg) ({			\
+	bool __present = !!(attrs)[attr];				\
 									\
 	if (!__present) {						\
-		NL_SET_ERR_MSG((info)->extack, msg);			\
-		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, attr);	\
+		NL_SET_ERR_MSG(extack, msg);				\
+		NL_SET_ERR_ATTR_MISS(extack, NULL, attr);		\
 	}								\
 	__present;							\
 })
@@ -62,6 +99,7 @@ static bool iov_name_valid(const char *name)
 	return true;
 }
 
+/* A module named by name or id, among the real ones (reads). */
 static struct iov_module *iov_lookup(struct iov_net *in, struct nlattr *name,
 				     struct nlattr *id,
 				     struct netlink_ext_ack *extack)
@@ -81,43 +119,256 @@ static struct iov_module *iov_lookup(struct iov_net *in, struct nlattr *name,
 	return mod;
 }
 
-static int iov_module_new(struct sk_buff *skb, struct genl_info *info)
+/* The same, in the state a transaction has built so far (changes). */
+static struct iov_tmod *iov_txn_lookup(struct iov_txn *t, struct nlattr *name,
+				       struct nlattr *id)
 {
-	struct iov_net *in = info->user_ptr[0];
+	struct iov_tmod *tm;
+
+	if (!name && !id) {
+		NL_SET_ERR_MSG(t->extack, "Name the module by name or id");
+		return ERR_PTR(-EINVAL);
+	}
+	tm = iov_txn_find(t, name ? nla_data(name) : NULL,
+			  id ? nla_get_u32(id) : 0);
+	if (!tm) {
+		NL_SET_ERR_MSG_ATTR(t->extack, name ?: id, "No such module");
+		return ERR_PTR(-ENOENT);
+	}
+	return tm;
+}
+
+static int iov_op_module_new(struct iov_txn *t, struct nlattr **attrs)
+{
 	const char *name;
 	u32 nports = 1;
 
-	if (!iov_require(info, IOV_ATTR_MODULE_NAME, "Missing the module name") ||
-	    !iov_require(info, IOV_ATTR_PROG_FD, "Missing the program fd"))
+	if (!iov_require(t->extack, attrs, IOV_ATTR_MODULE_NAME, "Missing the module name") ||
+	    !iov_require(t->extack, attrs, IOV_ATTR_PROG_FD, "Missing the program fd"))
 		return -EINVAL;
-	name = nla_data(info->attrs[IOV_ATTR_MODULE_NAME]);
+	name = nla_data(attrs[IOV_ATTR_MODULE_NAME]);
 	if (!iov_name_valid(name)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[IOV_ATTR_MODULE_NAME],
+		NL_SET_ERR_MSG_ATTR(t->extack, attrs[IOV_ATTR_MODULE_NAME],
 				    "Module names are made of letters, digits, '_', '.' and '-'");
 		return -EINVAL;
 	}
-	if (info->attrs[IOV_ATTR_NUM_PORTS])
-		nports = nla_get_u32(info->attrs[IOV_ATTR_NUM_PORTS]);
+	if (attrs[IOV_ATTR_NUM_PORTS])
+		nports = nla_get_u32(attrs[IOV_ATTR_NUM_PORTS]);
 	if (nports < 1 || nports > IOV_PORTS_MAX) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[IOV_ATTR_NUM_PORTS],
+		NL_SET_ERR_MSG_ATTR(t->extack, attrs[IOV_ATTR_NUM_PORTS],
 				    "A module has 1 to 256 ports");
 		return -ERANGE;
 	}
-	return iov_module_create(in, name,
-				 nla_get_s32(info->attrs[IOV_ATTR_PROG_FD]),
-				 nports, info->extack);
+	return iov_txn_module_new(t, name, nla_get_s32(attrs[IOV_ATTR_PROG_FD]),
+				  nports);
 }
 
-static int iov_module_del(struct sk_buff *skb, struct genl_info *info)
+static int iov_op_module_del(struct iov_txn *t, struct nlattr **attrs)
+{
+	struct iov_tmod *tm = iov_txn_lookup(t, attrs[IOV_ATTR_MODULE_NAME],
+					     attrs[IOV_ATTR_MODULE_ID]);
+
+	if (IS_ERR(tm))
+		return PTR_ERR(tm);
+	iov_txn_module_del(t, tm);
+	return 0;
+}
+
+static int iov_op_module_set(struct iov_txn *t, struct nlattr **attrs)
+{
+	struct iov_tmod *tm = iov_txn_lookup(t, attrs[IOV_ATTR_MODULE_NAME],
+					     attrs[IOV_ATTR_MODULE_ID]);
+
+	if (IS_ERR(tm))
+		return PTR_ERR(tm);
+	if (attrs[IOV_ATTR_NUM_PORTS]) {
+		NL_SET_ERR_MSG_ATTR(t->extack, attrs[IOV_ATTR_NUM_PORTS],
+				    "A replacement keeps the module's ports");
+		return -EINVAL;
+	}
+	if (!iov_require(t->extack, attrs, IOV_ATTR_PROG_FD, "Missing the program fd"))
+		return -EINVAL;
+	return iov_txn_module_replace(t, tm, nla_get_s32(attrs[IOV_ATTR_PROG_FD]),
+				      attrs[IOV_ATTR_EXPECT_PROG_ID] ?
+				      nla_get_u32(attrs[IOV_ATTR_EXPECT_PROG_ID]) : 0);
+}
+
+/* An end from a request: a module port, or else a netdev. */
+struct iov_end {
+	struct iov_tmod *mod;
+	u32 port;
+	struct net_device *dev;
+};
+
+static int iov_parse_end(struct iov_txn *t, struct nlattr *attr,
+			 struct iov_end *end)
+{
+	struct nlattr *tb[IOV_END_MAX + 1];
+	struct netlink_ext_ack *extack = t->extack;
+	struct net *net = t->in->net;
+	int err;
+
+	err = nla_parse_nested(tb, IOV_END_MAX, attr, iov_end_policy, extack);
+	if (err)
+		return err;
+	if (tb[IOV_END_MODULE_NAME] || tb[IOV_END_MODULE_ID]) {
+		end->mod = iov_txn_lookup(t, tb[IOV_END_MODULE_NAME],
+					  tb[IOV_END_MODULE_ID]);
+		if (IS_ERR(end->mod))
+			return PTR_ERR(end->mod);
+		if (!tb[IOV_END_PORT]) {
+			NL_SET_ERR_MSG_ATTR(extack, attr, "Missing the port number");
+			return -EINVAL;
+		}
+		end->port = nla_get_u32(tb[IOV_END_PORT]);
+		return 0;
+	}
+	if (tb[IOV_END_IFINDEX])
+		end->dev = __dev_get_by_index(net, nla_get_u32(tb[IOV_END_IFINDEX]));
+	else if (tb[IOV_END_IFNAME])
+		end->dev = __dev_get_by_name(net, nla_data(tb[IOV_END_IFNAME]));
+	else {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "An end names a module port or a device");
+		return -EINVAL;
+	}
+	if (!end->dev) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "No such device in this namespace");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int iov_op_link_new(struct iov_txn *t, struct nlattr **attrs)
+{
+	struct iov_end a = {}, b = {};
+	int err;
+
+	if (!iov_require(t->extack, attrs, IOV_ATTR_LINK_A, "Missing the first end of the link") ||
+	    !iov_require(t->extack, attrs, IOV_ATTR_LINK_B, "Missing the second end of the link"))
+		return -EINVAL;
+	err = iov_parse_end(t, attrs[IOV_ATTR_LINK_A], &a) ?:
+	      iov_parse_end(t, attrs[IOV_ATTR_LINK_B], &b);
+	if (err)
+		return err;
+	if (!a.mod)
+		swap(a, b);
+	if (!a.mod) {
+		NL_SET_ERR_MSG(t->extack, "A link needs a module port at one end at least");
+		return -EINVAL;
+	}
+	if (b.dev)
+		return iov_txn_link_dev(t, a.mod, a.port, b.dev);
+	return iov_txn_link_modules(t, a.mod, a.port, b.mod, b.port);
+}
+
+static int iov_op_link_del(struct iov_txn *t, struct nlattr **attrs)
+{
+	struct iov_end a = {};
+	int err;
+
+	if (!iov_require(t->extack, attrs, IOV_ATTR_LINK_A, "Missing an end of the link"))
+		return -EINVAL;
+	err = iov_parse_end(t, attrs[IOV_ATTR_LINK_A], &a);
+	if (err)
+		return err;
+	if (a.mod)
+		return iov_txn_unlink(t, a.mod, a.port);
+	return iov_txn_unlink_dev(t, a.dev);
+}
+
+static int iov_op_graph_set(struct iov_txn *t, struct nlattr **attrs)
+{
+	if (!iov_require(t->extack, attrs, IOV_ATTR_HOP_BUDGET, "Missing the hop budget"))
+		return -EINVAL;
+	iov_txn_set_hop_budget(t, nla_get_u32(attrs[IOV_ATTR_HOP_BUDGET]));
+	return 0;
+}
+
+static int iov_op(struct iov_txn *t, u32 cmd, struct nlattr **attrs)
+{
+	switch (cmd) {
+	case IOV_CMD_MODULE_NEW:
+		return iov_op_module_new(t, attrs);
+	case IOV_CMD_MODULE_DEL:
+		return iov_op_module_del(t, attrs);
+	case IOV_CMD_MODULE_SET:
+		return iov_op_module_set(t, attrs);
+	case IOV_CMD_LINK_NEW:
+		return iov_op_link_new(t, attrs);
+	case IOV_CMD_LINK_DEL:
+		return iov_op_link_del(t, attrs);
+	case IOV_CMD_GRAPH_SET:
+		return iov_op_graph_set(t, attrs);
+	}
+	NL_SET_ERR_MSG(t->extack, "This command cannot be part of a batch");
+	return -EOPNOTSUPP;
+}
+
+/* Start a transaction, if the graph is still at the expected generation. */
+static int iov_change_begin(struct iov_txn *t, struct genl_info *info)
 {
 	struct iov_net *in = info->user_ptr[0];
-	struct iov_module *mod;
+	struct nlattr *gen = info->attrs[IOV_ATTR_GENERATION];
 
-	mod = iov_lookup(in, info->attrs[IOV_ATTR_MODULE_NAME],
-			 info->attrs[IOV_ATTR_MODULE_ID], info->extack);
-	if (IS_ERR(mod))
-		return PTR_ERR(mod);
-	return iov_module_delete(in, mod);
+	if (gen && nla_get_u64(gen) != in->generation) {
+		NL_SET_ERR_MSG_ATTR(info->extack, gen,
+				    "The graph is no longer at the expected generation");
+		return -ESTALE;
+	}
+	return iov_txn_begin(t, in, info->extack);
+}
+
+static int iov_change_end(struct iov_txn *t, struct genl_info *info, int err)
+{
+	if (err) {
+		iov_txn_abort(t);
+		return err;
+	}
+	return iov_txn_commit(t, nla_get_flag(info->attrs[IOV_ATTR_DRY_RUN]));
+}
+
+/* Every command that changes the graph: a transaction of one operation. */
+static int iov_change_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct iov_txn t;
+	int err;
+
+	err = iov_change_begin(&t, info);
+	if (err)
+		return err;
+	return iov_change_end(&t, info,
+			      iov_op(&t, info->genlhdr->cmd, info->attrs));
+}
+
+/* Several operations, all or nothing, checked in order. */
+static int iov_batch_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[IOV_ATTR_MAX + 1], *op;
+	struct iov_txn t;
+	int err, rem;
+
+	if (!iov_require(info->extack, info->attrs, IOV_ATTR_OPS, "Missing the operations"))
+		return -EINVAL;
+	err = iov_change_begin(&t, info);
+	if (err)
+		return err;
+	nla_for_each_nested(op, info->attrs[IOV_ATTR_OPS], rem) {
+		err = nla_parse_nested(tb, IOV_ATTR_MAX, op, iov_op_policy,
+				       info->extack);
+		if (!err && !tb[IOV_ATTR_OP_CMD]) {
+			NL_SET_ERR_MSG(info->extack, "Missing the operation's command");
+			err = -EINVAL;
+		}
+		if (!err)
+			err = iov_op(&t, nla_get_u32(tb[IOV_ATTR_OP_CMD]), tb);
+		if (err) {
+			/* Point at the operation, unless something inside it is. */
+			if (!info->extack->bad_attr)
+				info->extack->bad_attr = op;
+			break;
+		}
+	}
+	return iov_change_end(&t, info, err);
 }
 
 static int iov_put_stats(struct sk_buff *skb, int attr, const u64 *cnt)
@@ -184,11 +435,6 @@ static int iov_put_peer(struct sk_buff *skb, int attr, const struct iov_peer *pe
 	if (peer->mod)
 		return iov_put_module_end(skb, attr, peer->mod, peer->port, false);
 	return iov_put_dev_end(skb, attr, peer->att->dev);
-}
-
-static bool iov_port_linked(const struct iov_module *mod, u32 port)
-{
-	return mod->peers[port].mod || mod->peers[port].att;
 }
 
 /* Both ends of the link at mod:port, which is linked. */
@@ -345,95 +591,6 @@ static int iov_module_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return err && !skb->len ? err : skb->len;
 }
 
-/* An end from a request: a module port, or else a netdev. */
-struct iov_end {
-	struct iov_module *mod;
-	u32 port;
-	struct net_device *dev;
-};
-
-static int iov_parse_end(struct iov_net *in, struct nlattr *attr,
-			 struct iov_end *end, struct netlink_ext_ack *extack)
-{
-	struct nlattr *tb[IOV_END_MAX + 1];
-	int err;
-
-	err = nla_parse_nested(tb, IOV_END_MAX, attr, iov_end_policy, extack);
-	if (err)
-		return err;
-	if (tb[IOV_END_MODULE_NAME] || tb[IOV_END_MODULE_ID]) {
-		end->mod = iov_lookup(in, tb[IOV_END_MODULE_NAME],
-				      tb[IOV_END_MODULE_ID], extack);
-		if (IS_ERR(end->mod))
-			return PTR_ERR(end->mod);
-		if (!tb[IOV_END_PORT]) {
-			NL_SET_ERR_MSG_ATTR(extack, attr, "Missing the port number");
-			return -EINVAL;
-		}
-		end->port = nla_get_u32(tb[IOV_END_PORT]);
-		return 0;
-	}
-	if (tb[IOV_END_IFINDEX])
-		end->dev = __dev_get_by_index(in->net, nla_get_u32(tb[IOV_END_IFINDEX]));
-	else if (tb[IOV_END_IFNAME])
-		end->dev = __dev_get_by_name(in->net, nla_data(tb[IOV_END_IFNAME]));
-	else {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "An end names a module port or a device");
-		return -EINVAL;
-	}
-	if (!end->dev) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "No such device in this namespace");
-		return -ENODEV;
-	}
-	return 0;
-}
-
-static int iov_link_new(struct sk_buff *skb, struct genl_info *info)
-{
-	struct iov_net *in = info->user_ptr[0];
-	struct iov_end a = {}, b = {};
-	int err;
-
-	if (!iov_require(info, IOV_ATTR_LINK_A, "Missing the first end of the link") ||
-	    !iov_require(info, IOV_ATTR_LINK_B, "Missing the second end of the link"))
-		return -EINVAL;
-	err = iov_parse_end(in, info->attrs[IOV_ATTR_LINK_A], &a, info->extack) ?:
-	      iov_parse_end(in, info->attrs[IOV_ATTR_LINK_B], &b, info->extack);
-	if (err)
-		return err;
-	if (!a.mod)
-		swap(a, b);
-	if (!a.mod) {
-		NL_SET_ERR_MSG(info->extack, "A link needs a module port at one end at least");
-		return -EINVAL;
-	}
-	if (b.dev)
-		return iov_link_dev(a.mod, a.port, b.dev, info->extack);
-	return iov_link_modules(a.mod, a.port, b.mod, b.port, info->extack);
-}
-
-static int iov_link_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct iov_net *in = info->user_ptr[0];
-	struct iov_attach *att;
-	struct iov_end a = {};
-	int err;
-
-	if (!iov_require(info, IOV_ATTR_LINK_A, "Missing an end of the link"))
-		return -EINVAL;
-	err = iov_parse_end(in, info->attrs[IOV_ATTR_LINK_A], &a, info->extack);
-	if (err)
-		return err;
-	if (a.mod)
-		return iov_unlink(a.mod, a.port, info->extack);
-	if (!iov_dev_is_attached(a.dev)) {
-		NL_SET_ERR_MSG(info->extack, "Device is not linked");
-		return -ENOLINK;
-	}
-	att = rtnl_dereference(a.dev->rx_handler_data);
-	return iov_unlink(att->mod, att->port, info->extack);
-}
-
 static int iov_msg_link(struct sk_buff *skb, const struct iov_module *mod,
 			u32 port, struct netlink_callback *cb)
 {
@@ -450,19 +607,6 @@ static int iov_msg_link(struct sk_buff *skb, const struct iov_module *mod,
 	}
 	genlmsg_end(skb, hdr);
 	return 0;
-}
-
-/* Each link once: from its module end, or from the lower of two. */
-static bool iov_link_first_end(const struct iov_module *mod, u32 port)
-{
-	const struct iov_peer *peer = &mod->peers[port];
-
-	if (peer->att)
-		return true;
-	if (!peer->mod)
-		return false;
-	return mod->id < peer->mod->id ||
-	       (mod->id == peer->mod->id && port < peer->port);
 }
 
 /* Resumes from module id args[0], port args[1]. */
@@ -506,14 +650,6 @@ static int iov_graph_get(struct sk_buff *skb, struct genl_info *info)
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
-}
-
-static int iov_graph_set(struct sk_buff *skb, struct genl_info *info)
-{
-	if (!iov_require(info, IOV_ATTR_HOP_BUDGET, "Missing the hop budget"))
-		return -EINVAL;
-	return iov_set_hop_budget(info->user_ptr[0],
-				  nla_get_u32(info->attrs[IOV_ATTR_HOP_BUDGET]));
 }
 
 /*
@@ -595,10 +731,16 @@ void iov_events_send(const struct iov_net *in, struct sk_buff_head *events)
 					GFP_KERNEL);
 }
 
+/* Changes may touch netdevs: they take RTNL around iov_lock; reads do not. */
+static bool iov_op_changes(const struct genl_ops *ops)
+{
+	return ops->flags & GENL_UNS_ADMIN_PERM;
+}
+
 static int iov_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			struct genl_info *info)
 {
-	if (ops->internal_flags & IOV_FLAG_RTNL)
+	if (iov_op_changes(ops))
 		rtnl_lock();
 	mutex_lock(&iov_lock);
 	info->user_ptr[0] = iov_net(genl_info_net(info));
@@ -609,45 +751,42 @@ static void iov_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			  struct genl_info *info)
 {
 	mutex_unlock(&iov_lock);
-	if (ops->internal_flags & IOV_FLAG_RTNL)
+	if (iov_op_changes(ops))
 		rtnl_unlock();
 }
 
 static const struct genl_ops iov_genl_ops[] = {
 	{
 		.cmd = IOV_CMD_MODULE_NEW,
-		.doit = iov_module_new,
-		.policy = iov_module_policy,
+		.doit = iov_change_doit,
+		.policy = iov_module_change_policy,
 		.maxattr = IOV_ATTR_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = IOV_CMD_MODULE_DEL,
-		.doit = iov_module_del,
-		.policy = iov_module_policy,
+		.doit = iov_change_doit,
+		.policy = iov_module_change_policy,
 		.maxattr = IOV_ATTR_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IOV_FLAG_RTNL,
 	}, {
 		.cmd = IOV_CMD_MODULE_GET,
 		.doit = iov_module_get,
 		.start = iov_module_dump_start,
 		.dumpit = iov_module_dump,
-		.policy = iov_module_policy,
+		.policy = iov_module_get_policy,
 		.maxattr = IOV_ATTR_MAX,
 	}, {
 		.cmd = IOV_CMD_LINK_NEW,
-		.doit = iov_link_new,
+		.doit = iov_change_doit,
 		.policy = iov_link_policy,
 		.maxattr = IOV_ATTR_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IOV_FLAG_RTNL,
 	}, {
 		.cmd = IOV_CMD_LINK_DEL,
-		.doit = iov_link_del,
+		.doit = iov_change_doit,
 		.policy = iov_link_policy,
 		.maxattr = IOV_ATTR_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IOV_FLAG_RTNL,
 	}, {
 		.cmd = IOV_CMD_LINK_GET,
 		.dumpit = iov_link_dump,
@@ -660,8 +799,20 @@ static const struct genl_ops iov_genl_ops[] = {
 		.maxattr = IOV_ATTR_MAX,
 	}, {
 		.cmd = IOV_CMD_GRAPH_SET,
-		.doit = iov_graph_set,
+		.doit = iov_change_doit,
 		.policy = iov_graph_policy,
+		.maxattr = IOV_ATTR_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = IOV_CMD_MODULE_SET,
+		.doit = iov_change_doit,
+		.policy = iov_module_change_policy,
+		.maxattr = IOV_ATTR_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = IOV_CMD_BATCH,
+		.doit = iov_batch_doit,
+		.policy = iov_batch_policy,
 		.maxattr = IOV_ATTR_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

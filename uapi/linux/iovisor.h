@@ -90,6 +90,27 @@
  *   Reply: IOV_ATTR_GENERATION, IOV_ATTR_HOP_BUDGET.
  * IOV_CMD_GRAPH_SET (admin)
  *   Request: IOV_ATTR_HOP_BUDGET, 1 .. IOV_HOP_BUDGET_MAX.
+ * IOV_CMD_MODULE_SET (admin): hot swap
+ *   Request: IOV_ATTR_MODULE_NAME or IOV_ATTR_MODULE_ID, IOV_ATTR_PROG_FD
+ *   and optionally IOV_ATTR_EXPECT_PROG_ID. Replaces the module's program in
+ *   one step: its ports, links and counters stay, packets run the old
+ *   program or the new one. With IOV_ATTR_EXPECT_PROG_ID the swap happens
+ *   only if the module still runs that program (ESTALE otherwise). State in
+ *   maps carries over when the new program uses the old one's maps (ivctl
+ *   does this by map name).
+ * IOV_CMD_BATCH (admin): a transaction
+ *   Request: IOV_ATTR_OPS, a nest of IOV_ATTR_OP nests, each holding
+ *   IOV_ATTR_OP_CMD (MODULE_NEW, MODULE_DEL, MODULE_SET, LINK_NEW, LINK_DEL
+ *   or GRAPH_SET) and that command's attributes. The operations are checked
+ *   in order, each against the state the earlier ones leave, and committed
+ *   together with one graph swap, or none is. A refusal names the failing
+ *   operation's nest as the bad attribute.
+ *
+ * Every command that changes state also takes:
+ *   IOV_ATTR_GENERATION  the generation the caller expects the graph to be
+ *                        at; if it moved, the request is refused (ESTALE)
+ *                        and changes nothing;
+ *   IOV_ATTR_DRY_RUN     check everything, change nothing.
  *
  * An end (nest, enum iov_end_attr) names a module port by
  * IOV_END_MODULE_NAME or IOV_END_MODULE_ID plus IOV_END_PORT, or an interface
@@ -99,12 +120,14 @@
  * Events: every change is announced to the multicast group
  * IOV_GENL_MCGRP_EVENTS, in the namespace of the graph, as a message whose
  * command says what happened:
- *   IOV_CMD_MODULE_NEW, IOV_CMD_MODULE_DEL   the module (id, name, program,
- *                                            ports), no counters;
+ *   IOV_CMD_MODULE_NEW, IOV_CMD_MODULE_DEL,  the module (id, name, program,
+ *   IOV_CMD_MODULE_SET (program replaced)    ports), no counters;
  *   IOV_CMD_LINK_NEW, IOV_CMD_LINK_DEL       the two ends, no counters; a
  *                                            LINK_DEL carries IOV_ATTR_CAUSE;
  *   IOV_CMD_GRAPH_SET                        the new hop budget.
- * Every event carries the IOV_ATTR_GENERATION the change produced. A module
+ * Every event carries the IOV_ATTR_GENERATION the change produced; a batch
+ * announces all its changes under its one generation: link and module
+ * removals first, then additions and replacements. A module
  * deleted with links announces each LINK_DEL (cause IOV_CAUSE_MODULE_DEL)
  * and then the MODULE_DEL; a linked device that is unregistered or moves to
  * another namespace announces a LINK_DEL with cause IOV_CAUSE_DEV_GONE.
@@ -151,6 +174,8 @@ enum iov_cmd {
 	IOV_CMD_LINK_GET,
 	IOV_CMD_GRAPH_GET,
 	IOV_CMD_GRAPH_SET,
+	IOV_CMD_MODULE_SET,
+	IOV_CMD_BATCH,
 	__IOV_CMD_MAX
 };
 #define IOV_CMD_MAX (__IOV_CMD_MAX - 1)
@@ -172,6 +197,11 @@ enum iov_attr {
 	IOV_ATTR_LINK_B,	/* nest, enum iov_end_attr */
 	IOV_ATTR_HOP_BUDGET,	/* u32 */
 	IOV_ATTR_CAUSE,		/* u32, enum iov_cause; LINK_DEL events */
+	IOV_ATTR_EXPECT_PROG_ID,	/* u32 */
+	IOV_ATTR_DRY_RUN,	/* flag */
+	IOV_ATTR_OPS,		/* nest of IOV_ATTR_OP */
+	IOV_ATTR_OP,		/* nest: IOV_ATTR_OP_CMD and that command's attributes */
+	IOV_ATTR_OP_CMD,	/* u32, enum iov_cmd */
 	__IOV_ATTR_MAX
 };
 #define IOV_ATTR_MAX (__IOV_ATTR_MAX - 1)
