@@ -128,6 +128,7 @@ void iov_module_free(struct iov_module *mod)
 	if (mod->prog)
 		bpf_prog_put(mod->prog);
 	free_percpu(mod->stats);
+	kfree(mod->source);
 	kfree(mod);
 }
 

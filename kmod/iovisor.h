@@ -63,7 +63,9 @@ struct iov_module {
 	u32 nports;
 	u32 gidx;			/* scratch: index in the graph being built */
 	struct iov_tmod *shadow;	/* scratch: its shadow in a transaction */
+	u32 owner;			/* netlink portid owning it, or 0 */
 	char name[IOV_NAME_LEN];
+	char *source;			/* IOV_ATTR_SOURCE, or NULL */
 	struct bpf_prog *prog;
 	struct iov_stats __percpu *stats;	/* nports entries per CPU */
 	struct rcu_work free_work;
@@ -168,6 +170,7 @@ int iov_dev_check(struct net_device *dev, struct netlink_ext_ack *extack);
 void iov_warn_veth_loop(struct net_device *dev, struct netlink_ext_ack *extack);
 void iov_detach(struct iov_attach *att, struct iov_change *c);
 void iov_dev_gone(struct net_device *dev);
+void iov_owner_gone(struct net *net, u32 portid);
 void iov_net_teardown(struct iov_net *in);
 void iov_stats_read(const struct iov_module *mod, u32 port,
 		    u64 cnt[IOV_NR_CNT]);
@@ -198,6 +201,7 @@ struct iov_txn {
 	struct list_head devs;		/* struct iov_tdev */
 	struct netlink_ext_ack *extack;
 	struct iov_graph *g;
+	u32 portid;			/* the requesting socket, for OWNED */
 	u32 hop_budget;
 	bool hop_budget_changed;
 };
@@ -208,10 +212,12 @@ int iov_txn_commit(struct iov_txn *t, bool dry_run);
 void iov_txn_abort(struct iov_txn *t);
 struct iov_tmod *iov_txn_find(struct iov_txn *t, const char *name, u32 id);
 int iov_txn_module_new(struct iov_txn *t, const char *name, int prog_fd,
-		       u32 nports);
+		       u32 nports, const char *source, u32 owner);
 void iov_txn_module_del(struct iov_txn *t, struct iov_tmod *tm);
 int iov_txn_module_replace(struct iov_txn *t, struct iov_tmod *tm,
-			   int prog_fd, u32 expect_prog_id);
+			   int prog_fd, u32 expect_prog_id, const char *source);
+void iov_txn_module_pin(struct iov_txn *t, struct iov_tmod *tm);
+struct iov_tmod *iov_txn_next_owned(struct iov_txn *t, u32 owner);
 int iov_txn_link_modules(struct iov_txn *t, struct iov_tmod *a, u32 pa,
 			 struct iov_tmod *b, u32 pb);
 int iov_txn_link_dev(struct iov_txn *t, struct iov_tmod *tm, u32 port,

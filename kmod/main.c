@@ -68,6 +68,22 @@ static struct notifier_block iov_netdev_notifier = {
 	.notifier_call = iov_netdev_event,
 };
 
+/* A generic netlink socket closed: the modules it owns go with it. */
+static int iov_netlink_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
+	    n->portid)
+		iov_owner_gone(n->net, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block iov_netlink_notifier = {
+	.notifier_call = iov_netlink_event,
+};
+
 static int __init iov_init(void)
 {
 	int err;
@@ -81,12 +97,17 @@ static int __init iov_init(void)
 	err = register_pernet_subsys(&iov_net_ops);
 	if (err)
 		goto err_notifier;
-	err = iov_genl_init();
+	err = netlink_register_notifier(&iov_netlink_notifier);
 	if (err)
 		goto err_pernet;
+	err = iov_genl_init();
+	if (err)
+		goto err_netlink;
 	pr_info("loaded\n");
 	return 0;
 
+err_netlink:
+	netlink_unregister_notifier(&iov_netlink_notifier);
 err_pernet:
 	unregister_pernet_subsys(&iov_net_ops);
 err_notifier:
@@ -99,6 +120,7 @@ err_wq:
 static void __exit iov_exit(void)
 {
 	iov_genl_exit();
+	netlink_unregister_notifier(&iov_netlink_notifier);
 	unregister_pernet_subsys(&iov_net_ops);
 	unregister_netdevice_notifier(&iov_netdev_notifier);
 	/* Wait for the grace periods of queued releases, then run them. */

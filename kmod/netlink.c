@@ -34,7 +34,10 @@ static const struct nla_policy iov_end_policy[IOV_END_MAX + 1] = {
 #define IOV_POLICY_PROG							\
 	[IOV_ATTR_PROG_FD]	= { .type = NLA_S32 },			\
 	[IOV_ATTR_NUM_PORTS]	= { .type = NLA_U32 },			\
-	[IOV_ATTR_EXPECT_PROG_ID] = { .type = NLA_U32 }
+	[IOV_ATTR_EXPECT_PROG_ID] = { .type = NLA_U32 },		\
+	[IOV_ATTR_SOURCE]	= { .type = NLA_NUL_STRING, .len = IOV_SOURCE_LEN - 1 }, \
+	[IOV_ATTR_OWNED]	= { .type = NLA_FLAG },			\
+	[IOV_ATTR_PIN]		= { .type = NLA_FLAG }
 
 #define IOV_POLICY_LINK							\
 	[IOV_ATTR_LINK_A]	= NLA_POLICY_NESTED(iov_end_policy),	\
@@ -138,6 +141,11 @@ static struct iov_tmod *iov_txn_lookup(struct iov_txn *t, struct nlattr *name,
 	return tm;
 }
 
+static const char *iov_source(struct nlattr **attrs)
+{
+	return attrs[IOV_ATTR_SOURCE] ? nla_data(attrs[IOV_ATTR_SOURCE]) : NULL;
+}
+
 static int iov_op_module_new(struct iov_txn *t, struct nlattr **attrs)
 {
 	const char *name;
@@ -160,7 +168,8 @@ static int iov_op_module_new(struct iov_txn *t, struct nlattr **attrs)
 		return -ERANGE;
 	}
 	return iov_txn_module_new(t, name, nla_get_s32(attrs[IOV_ATTR_PROG_FD]),
-				  nports);
+				  nports, iov_source(attrs),
+				  nla_get_flag(attrs[IOV_ATTR_OWNED]) ? t->portid : 0);
 }
 
 static int iov_op_module_del(struct iov_txn *t, struct nlattr **attrs)
@@ -186,11 +195,18 @@ static int iov_op_module_set(struct iov_txn *t, struct nlattr **attrs)
 				    "A replacement keeps the module's ports");
 		return -EINVAL;
 	}
-	if (!iov_require(t->extack, attrs, IOV_ATTR_PROG_FD, "Missing the program fd"))
+	if (!attrs[IOV_ATTR_PROG_FD] && !attrs[IOV_ATTR_PIN]) {
+		NL_SET_ERR_MSG(t->extack, "Give a program fd to replace the program, or pin the module");
 		return -EINVAL;
+	}
+	if (attrs[IOV_ATTR_PIN])
+		iov_txn_module_pin(t, tm);
+	if (!attrs[IOV_ATTR_PROG_FD])
+		return 0;
 	return iov_txn_module_replace(t, tm, nla_get_s32(attrs[IOV_ATTR_PROG_FD]),
 				      attrs[IOV_ATTR_EXPECT_PROG_ID] ?
-				      nla_get_u32(attrs[IOV_ATTR_EXPECT_PROG_ID]) : 0);
+				      nla_get_u32(attrs[IOV_ATTR_EXPECT_PROG_ID]) : 0,
+				      iov_source(attrs));
 }
 
 /* An end from a request: a module port, or else a netdev. */
@@ -309,13 +325,16 @@ static int iov_change_begin(struct iov_txn *t, struct genl_info *info)
 {
 	struct iov_net *in = info->user_ptr[0];
 	struct nlattr *gen = info->attrs[IOV_ATTR_GENERATION];
+	int err;
 
 	if (gen && nla_get_u64(gen) != in->generation) {
 		NL_SET_ERR_MSG_ATTR(info->extack, gen,
 				    "The graph is no longer at the expected generation");
 		return -ESTALE;
 	}
-	return iov_txn_begin(t, in, info->extack);
+	err = iov_txn_begin(t, in, info->extack);
+	t->portid = info->snd_portid;
+	return err;
 }
 
 static int iov_change_end(struct iov_txn *t, struct genl_info *info, int err)
@@ -486,7 +505,9 @@ static int iov_put_module_info(struct sk_buff *skb,
 	    nla_put_string(skb, IOV_ATTR_MODULE_NAME, mod->name) ||
 	    nla_put_u32(skb, IOV_ATTR_PROG_ID, mod->prog->aux->id) ||
 	    nla_put(skb, IOV_ATTR_PROG_TAG, BPF_TAG_SIZE, mod->prog->tag) ||
-	    nla_put_u32(skb, IOV_ATTR_NUM_PORTS, mod->nports))
+	    nla_put_u32(skb, IOV_ATTR_NUM_PORTS, mod->nports) ||
+	    (mod->source && nla_put_string(skb, IOV_ATTR_SOURCE, mod->source)) ||
+	    (mod->owner && nla_put_flag(skb, IOV_ATTR_OWNED)))
 		return -EMSGSIZE;
 	return 0;
 }

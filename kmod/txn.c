@@ -33,6 +33,8 @@ struct iov_tmod {
 	struct iov_module *mod;	/* the real one; new ones are made here */
 	bool created;
 	bool deleted;
+	bool pin;
+	char *source;		/* goes with the replacement */
 	struct bpf_prog *prog;	/* its replacement, or NULL */
 	struct iov_old_prog *old;	/* releases the replaced program */
 	struct iov_tpeer peers[];
@@ -139,6 +141,7 @@ void iov_txn_abort(struct iov_txn *t)
 		if (tm->prog)
 			bpf_prog_put(tm->prog);
 		kfree(tm->old);
+		kfree(tm->source);
 		if (tm->created) {
 			idr_remove(&t->in->module_ids, tm->mod->id);
 			iov_module_free(tm->mod);
@@ -165,7 +168,7 @@ struct iov_tmod *iov_txn_find(struct iov_txn *t, const char *name, u32 id)
 
 
 int iov_txn_module_new(struct iov_txn *t, const char *name, int prog_fd,
-		       u32 nports)
+		       u32 nports, const char *source, u32 owner)
 {
 	struct iov_module *mod;
 	struct iov_tmod *tm;
@@ -178,6 +181,12 @@ int iov_txn_module_new(struct iov_txn *t, const char *name, int prog_fd,
 	mod = iov_module_alloc(nports);
 	if (!mod)
 		return -ENOMEM;
+	if (source) {
+		mod->source = kstrdup(source, GFP_KERNEL_ACCOUNT);
+		if (!mod->source)
+			goto err_free;
+	}
+	mod->owner = owner;
 	mod->prog = iov_prog_get(prog_fd, t->extack);
 	if (IS_ERR(mod->prog)) {
 		err = PTR_ERR(mod->prog);
@@ -228,9 +237,10 @@ void iov_txn_module_del(struct iov_txn *t, struct iov_tmod *tm)
 }
 
 int iov_txn_module_replace(struct iov_txn *t, struct iov_tmod *tm,
-			   int prog_fd, u32 expect_prog_id)
+			   int prog_fd, u32 expect_prog_id, const char *source)
 {
 	struct bpf_prog *cur = tm->prog ?: tm->mod->prog, *prog;
+	char *copy = NULL;
 
 	if (expect_prog_id && cur->aux->id != expect_prog_id) {
 		NL_SET_ERR_MSG(t->extack, "The module runs another program than the one expected");
@@ -241,13 +251,38 @@ int iov_txn_module_replace(struct iov_txn *t, struct iov_tmod *tm,
 		if (!tm->old)
 			return -ENOMEM;
 	}
+	if (source) {
+		copy = kstrdup(source, GFP_KERNEL_ACCOUNT);
+		if (!copy)
+			return -ENOMEM;
+	}
 	prog = iov_prog_get(prog_fd, t->extack);
-	if (IS_ERR(prog))
+	if (IS_ERR(prog)) {
+		kfree(copy);
 		return PTR_ERR(prog);
+	}
 	if (tm->prog)
 		bpf_prog_put(tm->prog);	/* replaced twice in one batch */
 	tm->prog = prog;
+	kfree(tm->source);
+	tm->source = copy;
 	return 0;
+}
+
+void iov_txn_module_pin(struct iov_txn *t, struct iov_tmod *tm)
+{
+	tm->pin = true;
+}
+
+/* The next module in the new state that the socket @owner owns. */
+struct iov_tmod *iov_txn_next_owned(struct iov_txn *t, u32 owner)
+{
+	struct iov_tmod *tm;
+
+	list_for_each_entry(tm, &t->mods, list)
+		if (!tm->deleted && !tm->pin && tm->mod->owner == owner)
+			return tm;
+	return NULL;
 }
 
 /* A port a new link may use: in range and free in the new state. */
@@ -498,7 +533,14 @@ static void iov_txn_apply_mods(struct iov_txn *t, struct iov_change *c)
 			list_add_tail(&tm->old->list, &c->progs);
 			tm->old = NULL;
 			mod->prog = tm->prog;	/* tm->prog now marks it replaced */
+			if (tm->source) {	/* no datapath reader: free now */
+				kfree(mod->source);
+				mod->source = tm->source;
+				tm->source = NULL;
+			}
 		}
+		if (tm->pin)
+			mod->owner = 0;
 		for (p = 0; p < mod->nports; p++)
 			mod->peers[p] = iov_tpeer_real(&tm->peers[p]);
 	}
@@ -541,6 +583,7 @@ static void iov_txn_free(struct iov_txn *t)
 		kfree(td);
 	list_for_each_entry_safe(tm, tmtmp, &t->mods, list) {
 		kfree(tm->old);
+		kfree(tm->source);
 		kfree(tm);
 	}
 }
@@ -583,4 +626,49 @@ int iov_txn_commit(struct iov_txn *t, bool dry_run)
 	iov_change_done(t->in, &c);
 	iov_txn_free(t);
 	return 0;
+}
+
+static bool iov_owns_any(struct iov_net *in, u32 owner)
+{
+	struct iov_module *mod;
+
+	lockdep_assert_held(&iov_lock);
+	list_for_each_entry(mod, &in->modules, list)
+		if (mod->owner == owner)
+			return true;
+	return false;
+}
+
+/*
+ * A netlink socket closed: delete the modules it owns, in one transaction.
+ * Every generic netlink socket that closes comes here, so look first, with
+ * iov_lock alone, whether it owned anything.
+ */
+void iov_owner_gone(struct net *net, u32 portid)
+{
+	struct iov_net *in = iov_net(net);
+	struct iov_tmod *tm;
+	struct iov_txn t;
+	bool owns;
+	int err;
+
+	mutex_lock(&iov_lock);
+	owns = !in->dying && iov_owns_any(in, portid);
+	mutex_unlock(&iov_lock);
+	if (!owns)
+		return;
+
+	rtnl_lock();
+	mutex_lock(&iov_lock);
+	err = in->dying ? 0 : iov_txn_begin(&t, in, NULL);
+	if (!err && !in->dying) {
+		while ((tm = iov_txn_next_owned(&t, portid)))
+			iov_txn_module_del(&t, tm);
+		err = iov_txn_commit(&t, false);
+	}
+	mutex_unlock(&iov_lock);
+	rtnl_unlock();
+	if (err)
+		pr_warn("cannot delete the modules of closed socket %u: %d\n",
+			portid, err);
 }

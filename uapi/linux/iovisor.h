@@ -57,7 +57,11 @@
  * are open to everyone.
  *
  * IOV_CMD_MODULE_NEW (admin)
- *   Request: IOV_ATTR_MODULE_NAME, IOV_ATTR_PROG_FD, IOV_ATTR_NUM_PORTS.
+ *   Request: IOV_ATTR_MODULE_NAME, IOV_ATTR_PROG_FD, IOV_ATTR_NUM_PORTS;
+ *   optionally IOV_ATTR_SOURCE, a string the kernel keeps and reports but
+ *   never reads (ivctl: where the program came from, for `ivctl dump`), and
+ *   IOV_ATTR_OWNED: the module belongs to the netlink socket that sent the
+ *   request and is deleted when that socket closes, unless pinned first.
  *   Creates a module; the kernel takes its own reference on the program, so
  *   the caller may close the fd afterwards. Reply: the ack alone.
  *   Errors: EEXIST name taken, EINVAL bad name or not a SCHED_CLS program,
@@ -69,6 +73,7 @@
  *   doit by IOV_ATTR_MODULE_NAME or IOV_ATTR_MODULE_ID; dumpit for all.
  *   Reply: IOV_ATTR_MODULE_ID, IOV_ATTR_MODULE_NAME, IOV_ATTR_PROG_ID,
  *   IOV_ATTR_PROG_TAG, IOV_ATTR_NUM_PORTS, IOV_ATTR_GENERATION,
+ *   IOV_ATTR_SOURCE if set, IOV_ATTR_OWNED if owned by a socket,
  *   IOV_ATTR_STATS (module totals) and IOV_ATTR_PORTS: one IOV_ATTR_PORT nest
  *   for each port that is linked or has counted packets, holding
  *   IOV_PORT_INDEX, IOV_PORT_STATS and, if linked, IOV_PORT_PEER (an end, see
@@ -91,8 +96,10 @@
  * IOV_CMD_GRAPH_SET (admin)
  *   Request: IOV_ATTR_HOP_BUDGET, 1 .. IOV_HOP_BUDGET_MAX.
  * IOV_CMD_MODULE_SET (admin): hot swap
- *   Request: IOV_ATTR_MODULE_NAME or IOV_ATTR_MODULE_ID, IOV_ATTR_PROG_FD
- *   and optionally IOV_ATTR_EXPECT_PROG_ID. Replaces the module's program in
+ *   Request: IOV_ATTR_MODULE_NAME or IOV_ATTR_MODULE_ID, and IOV_ATTR_PROG_FD
+ *   (with IOV_ATTR_EXPECT_PROG_ID and IOV_ATTR_SOURCE optionally), or
+ *   IOV_ATTR_PIN (keep an owned module when its socket closes), or both.
+ *   IOV_ATTR_PROG_FD replaces the module's program in
  *   one step: its ports, links and counters stay, packets run the old
  *   program or the new one. With IOV_ATTR_EXPECT_PROG_ID the swap happens
  *   only if the module still runs that program (ESTALE otherwise). State in
@@ -148,6 +155,7 @@
 #define IOV_GENL_MCGRP_EVENTS	"events"
 
 #define IOV_NAME_LEN		32	/* module names, including the NUL */
+#define IOV_SOURCE_LEN		256	/* IOV_ATTR_SOURCE, including the NUL */
 #define IOV_PORTS_MAX		256
 #define IOV_HOP_BUDGET_DEFAULT	32
 #define IOV_HOP_BUDGET_MAX	255
@@ -202,6 +210,9 @@ enum iov_attr {
 	IOV_ATTR_OPS,		/* nest of IOV_ATTR_OP */
 	IOV_ATTR_OP,		/* nest: IOV_ATTR_OP_CMD and that command's attributes */
 	IOV_ATTR_OP_CMD,	/* u32, enum iov_cmd */
+	IOV_ATTR_SOURCE,	/* string, < IOV_SOURCE_LEN */
+	IOV_ATTR_OWNED,		/* flag */
+	IOV_ATTR_PIN,		/* flag */
 	__IOV_ATTR_MAX
 };
 #define IOV_ATTR_MAX (__IOV_ATTR_MAX - 1)
