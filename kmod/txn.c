@@ -431,8 +431,8 @@ static bool iov_peer_eq(const struct iov_peer *a, const struct iov_peer *b)
 }
 
 /*
- * Announce and take down every link the change removes, while the real
- * state still has it; mark the ports whose peer changes.
+ * Mark the ports whose peer changes, and announce every link the change
+ * removes while the real state still has it to describe.
  */
 static void iov_txn_unlink_real(struct iov_txn *t, struct iov_change *c)
 {
