@@ -42,7 +42,8 @@ struct iov_walk {
 	const struct iov_graph *g;
 	struct sk_buff_head queue;	/* flood copies still to walk */
 	struct sk_buff *pass;		/* the one copy the stack gets */
-	unsigned int runs;
+	unsigned int runs;		/* programs run */
+	unsigned int copies;		/* flood copies made */
 };
 
 static void iov_count(const struct iov_gnode *node, u32 port, int attr,
@@ -98,7 +99,7 @@ static void iov_xmit(struct sk_buff *skb, struct net_device *dev,
 		     const struct iov_gnode *node, u32 port)
 {
 	__skb_push(skb, skb->mac_len);
-	if (unlikely(!is_skb_forwardable(dev, skb))) {
+	if (unlikely(!is_skb_forwardable(dev, skb) || dev_xmit_recursion())) {
 		iov_count(node, port, IOV_STATS_ERR_TX, 0);
 		kfree_skb(skb);
 		return;
@@ -133,7 +134,9 @@ static bool iov_gport_linked(const struct iov_gport *gp)
  * A copy out of every linked port but the in-port. Clones share the data;
  * a program that writes to one gets a private copy first (the tc prologue
  * for direct writes and the helpers both make the skb writable), so one copy
- * never changes another.
+ * never changes another. A walk makes at most IOV_WALK_RUNS_MAX copies, so
+ * a flood in a looped graph of wide modules stays bounded too; the copies
+ * it does not make count as ERR_HOPS.
  */
 static void iov_flood(struct iov_walk *w, struct sk_buff *skb,
 		      const struct iov_gnode *node, u32 in_port, u32 hops)
@@ -148,6 +151,11 @@ static void iov_flood(struct iov_walk *w, struct sk_buff *skb,
 		if (p == in_port || !iov_gport_linked(peer))
 			continue;
 		if (last) {
+			if (w->copies >= IOV_WALK_RUNS_MAX) {
+				iov_count(node, in_port, IOV_STATS_ERR_HOPS, 0);
+				break;
+			}
+			w->copies++;
 			copy = skb_clone(skb, GFP_ATOMIC);
 			if (copy)
 				iov_send(w, copy, last, hops, node, in_port);
@@ -241,6 +249,7 @@ rx_handler_result_t iov_handle_frame(struct sk_buff **pskb)
 
 	memcpy(saved_cb, skb->cb, sizeof(saved_cb));
 	memset(skb->cb, 0, sizeof(skb->cb));
+	qdisc_skb_cb(skb)->pkt_len = skb->len;	/* __sk_buff.wire_len, as at tc */
 	at_ingress = skb->tc_at_ingress;
 	/* Helpers that change the packet fix up the checksum as at tc ingress. */
 	skb->tc_at_ingress = 1;
@@ -248,6 +257,7 @@ rx_handler_result_t iov_handle_frame(struct sk_buff **pskb)
 	w.g = g;
 	w.pass = NULL;
 	w.runs = 0;
+	w.copies = 0;
 	__skb_queue_head_init(&w.queue);
 	iov_walk(&w, skb, entry->node, entry->port, 0);
 	while ((skb = __skb_dequeue(&w.queue)))

@@ -26,7 +26,7 @@ DEFINE_MUTEX(iov_lock);
  * The new graph is allocated before the change, for the counts after it;
  * attach slots are allocated before it too, so nslots covers them.
  */
-struct iov_graph *iov_graph_alloc(u32 nodes, u32 ports, u32 nslots)
+struct iov_graph *iov_graph_alloc(u32 nodes, u32 ports, u32 nslots, gfp_t gfp)
 {
 	struct iov_graph *g;
 	size_t size;
@@ -34,7 +34,7 @@ struct iov_graph *iov_graph_alloc(u32 nodes, u32 ports, u32 nslots)
 	size = struct_size(g, nodes, nodes);
 	size = size_add(size, array_size(ports, sizeof(struct iov_gport)));
 	size = size_add(size, array_size(nslots, sizeof(struct iov_entry)));
-	g = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	g = kvzalloc(size, gfp);
 	if (!g)
 		return NULL;
 	g->cap_nodes = nodes;
@@ -105,21 +105,16 @@ void iov_graph_commit(struct iov_net *in, struct iov_graph *g)
 }
 
 /*
- * For changes that must not fail (a device went away, the namespace is
- * going). Without memory for a new graph, publish none: the linked devices
- * then pass every packet to the stack until the next change rebuilds it.
+ * For the changes that must not fail: a device went away, sockets that owned
+ * modules closed. They cannot be refused, nor can they leave the old graph
+ * in place (it leads to what is gone) or publish none (the linked devices
+ * would bypass the graph, a firewall among it), so they wait for the memory.
+ * Not charged to the task: it may be a container deleting its veth end.
  */
 static void iov_graph_rebuild(struct iov_net *in)
 {
-	struct iov_graph *g = iov_graph_alloc(in->nmodules, in->nports, in->nslots);
-
-	if (g) {
-		iov_graph_commit(in, g);
-		return;
-	}
-	pr_warn("no memory to rebuild the graph; bypassing it until the next change\n");
-	in->generation++;
-	iov_graph_publish(in, NULL);
+	iov_graph_commit(in, iov_graph_alloc(in->nmodules, in->nports, in->nslots,
+					     GFP_KERNEL | __GFP_NOFAIL));
 }
 
 /* A module that no graph references (any more). */
@@ -289,8 +284,7 @@ static void iov_module_remove(struct iov_net *in, struct iov_module *mod,
 	iov_event_module(c, mod, IOV_CMD_MODULE_DEL);
 	idr_remove(&in->module_ids, mod->id);
 	list_move(&mod->list, &c->modules);
-	in->nmodules--;
-	in->nports -= mod->nports;
+	iov_module_uncount(in, mod);
 }
 
 int iov_dev_check(struct net_device *dev, struct netlink_ext_ack *extack)
@@ -302,6 +296,10 @@ int iov_dev_check(struct net_device *dev, struct netlink_ext_ack *extack)
 	}
 	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN) {
 		NL_SET_ERR_MSG(extack, "Only Ethernet devices can be linked");
+		return -EOPNOTSUPP;
+	}
+	if (dev->priv_flags & IFF_NO_RX_HANDLER) {
+		NL_SET_ERR_MSG(extack, "Device takes no rx handler (vrf, ipvlan ...)");
 		return -EOPNOTSUPP;
 	}
 	if (iov_dev_is_attached(dev)) {
@@ -348,6 +346,43 @@ void iov_warn_veth_loop(struct net_device *dev,
 	if (peer && peer != dev && iov_dev_is_veth(peer) &&
 	    dev_get_iflink(peer) == dev->ifindex && iov_dev_is_attached(peer))
 		NL_SET_ERR_MSG(extack, "Both ends of this veth pair are linked: a loop through them escapes the hop budget");
+}
+
+/* Take all the modules the socket @owner owns out, into @c. */
+static void iov_owned_remove(struct iov_net *in, u32 owner,
+			     struct iov_change *c)
+{
+	struct iov_module *mod, *tmp;
+
+	list_for_each_entry_safe(mod, tmp, &in->modules, list)
+		if (mod->owner == owner)
+			iov_module_remove(in, mod, c);
+}
+
+/*
+ * A netlink socket closed: delete the modules it owns. Every generic netlink
+ * socket that closes comes here, so a namespace owning none is passed over
+ * without a lock. netlink_release frees the portid before it notifies, so a
+ * new socket that got the same portid in between and made owned modules
+ * loses them too: sockets that own modules should live as long as them.
+ */
+void iov_owner_gone(struct net *net, u32 portid)
+{
+	struct iov_net *in = iov_net(net);
+	struct iov_change c;
+
+	if (!READ_ONCE(in->nowned))
+		return;
+	rtnl_lock();
+	mutex_lock(&iov_lock);
+	if (!in->dying) {
+		iov_change_init(&c, in);
+		iov_owned_remove(in, portid, &c);
+		iov_graph_rebuild(in);
+		iov_change_done(in, &c);
+	}
+	mutex_unlock(&iov_lock);
+	rtnl_unlock();
 }
 
 /* The netdev is being unregistered or leaves the namespace: unlink it. */

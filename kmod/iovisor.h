@@ -146,6 +146,7 @@ struct iov_net {
 	u32 nmodules;
 	u32 nports;			/* over all modules */
 	u32 nslots;			/* highest attach slot ever used + 1 */
+	u32 nowned;			/* modules owned by a socket; read unlocked */
 	u32 hop_budget;
 	u64 generation;
 	bool dying;			/* being torn down: announce nothing */
@@ -158,7 +159,7 @@ extern struct workqueue_struct *iov_wq;
 struct iov_net *iov_net(const struct net *net);
 
 /* graph.c: the snapshot, and what changes share; callers hold iov_lock. */
-struct iov_graph *iov_graph_alloc(u32 nodes, u32 ports, u32 nslots);
+struct iov_graph *iov_graph_alloc(u32 nodes, u32 ports, u32 nslots, gfp_t gfp);
 void iov_graph_commit(struct iov_net *in, struct iov_graph *g);
 void iov_change_init(struct iov_change *c, const struct iov_net *in);
 void iov_change_done(struct iov_net *in, struct iov_change *c);
@@ -174,6 +175,25 @@ void iov_owner_gone(struct net *net, u32 portid);
 void iov_net_teardown(struct iov_net *in);
 void iov_stats_read(const struct iov_module *mod, u32 port,
 		    u64 cnt[IOV_NR_CNT]);
+
+/* The namespace's totals follow its module list (under iov_lock). */
+static inline void iov_module_count(struct iov_net *in,
+				    const struct iov_module *mod)
+{
+	in->nmodules++;
+	in->nports += mod->nports;
+	if (mod->owner)
+		WRITE_ONCE(in->nowned, in->nowned + 1);
+}
+
+static inline void iov_module_uncount(struct iov_net *in,
+				      const struct iov_module *mod)
+{
+	in->nmodules--;
+	in->nports -= mod->nports;
+	if (mod->owner)
+		WRITE_ONCE(in->nowned, in->nowned - 1);
+}
 
 static inline bool iov_port_linked(const struct iov_module *mod, u32 port)
 {
@@ -217,7 +237,7 @@ void iov_txn_module_del(struct iov_txn *t, struct iov_tmod *tm);
 int iov_txn_module_replace(struct iov_txn *t, struct iov_tmod *tm,
 			   int prog_fd, u32 expect_prog_id, const char *source);
 void iov_txn_module_pin(struct iov_txn *t, struct iov_tmod *tm);
-struct iov_tmod *iov_txn_next_owned(struct iov_txn *t, u32 owner);
+
 int iov_txn_link_modules(struct iov_txn *t, struct iov_tmod *a, u32 pa,
 			 struct iov_tmod *b, u32 pb);
 int iov_txn_link_dev(struct iov_txn *t, struct iov_tmod *tm, u32 port,

@@ -59,8 +59,12 @@ static int iov_netdev_event(struct notifier_block *nb, unsigned long event,
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 
-	if (event == NETDEV_UNREGISTER && iov_dev_is_attached(dev))
+	if (!iov_dev_is_attached(dev))
+		return NOTIFY_DONE;
+	if (event == NETDEV_UNREGISTER)
 		iov_dev_gone(dev);
+	else if (event == NETDEV_FEAT_CHANGE)
+		dev_disable_lro(dev);	/* merged frames must not be forwarded */
 	return NOTIFY_DONE;
 }
 

@@ -14,6 +14,13 @@
 
 static struct genl_family iov_genl_family;
 
+/*
+ * The family is registered: events can go out. Cleared before it goes, so
+ * that a device or socket that goes away while the module unloads announces
+ * nothing through a family id that may be someone else's by then.
+ */
+static bool iov_genl_up;
+
 static const struct nla_policy iov_end_policy[IOV_END_MAX + 1] = {
 	[IOV_END_MODULE_ID]	= { .type = NLA_U32 },
 	[IOV_END_MODULE_NAME]	= { .type = NLA_NUL_STRING, .len = IOV_NAME_LEN - 1 },
@@ -109,8 +116,8 @@ static struct iov_module *iov_lookup(struct iov_net *in, struct nlattr *name,
 {
 	struct iov_module *mod;
 
-	if (!name && !id) {
-		NL_SET_ERR_MSG(extack, "Name the module by name or id");
+	if (!name == !id) {
+		NL_SET_ERR_MSG(extack, "Name the module by name or by id (one of them)");
 		return ERR_PTR(-EINVAL);
 	}
 	mod = iov_module_find(in, name ? nla_data(name) : NULL,
@@ -128,8 +135,8 @@ static struct iov_tmod *iov_txn_lookup(struct iov_txn *t, struct nlattr *name,
 {
 	struct iov_tmod *tm;
 
-	if (!name && !id) {
-		NL_SET_ERR_MSG(t->extack, "Name the module by name or id");
+	if (!name == !id) {
+		NL_SET_ERR_MSG(t->extack, "Name the module by name or by id (one of them)");
 		return ERR_PTR(-EINVAL);
 	}
 	tm = iov_txn_find(t, name ? nla_data(name) : NULL,
@@ -227,6 +234,15 @@ static int iov_parse_end(struct iov_txn *t, struct nlattr *attr,
 	err = nla_parse_nested(tb, IOV_END_MAX, attr, iov_end_policy, extack);
 	if (err)
 		return err;
+	if ((tb[IOV_END_MODULE_NAME] || tb[IOV_END_MODULE_ID]) &&
+	    (tb[IOV_END_IFINDEX] || tb[IOV_END_IFNAME])) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "An end names a module port or a device, not both");
+		return -EINVAL;
+	}
+	if (tb[IOV_END_IFINDEX] && tb[IOV_END_IFNAME]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "Name the device by index or by name, not both");
+		return -EINVAL;
+	}
 	if (tb[IOV_END_MODULE_NAME] || tb[IOV_END_MODULE_ID]) {
 		end->mod = iov_txn_lookup(t, tb[IOV_END_MODULE_NAME],
 					  tb[IOV_END_MODULE_ID]);
@@ -333,17 +349,23 @@ static int iov_change_begin(struct iov_txn *t, struct genl_info *info)
 		return -ESTALE;
 	}
 	err = iov_txn_begin(t, in, info->extack);
+	if (err) {		/* nothing to abort: begin gave it all back */
+		NL_SET_ERR_MSG(info->extack, "Out of memory");
+		return err;
+	}
 	t->portid = info->snd_portid;
-	return err;
+	return 0;
 }
 
 static int iov_change_end(struct iov_txn *t, struct genl_info *info, int err)
 {
-	if (err) {
+	if (err)
 		iov_txn_abort(t);
-		return err;
-	}
-	return iov_txn_commit(t, nla_get_flag(info->attrs[IOV_ATTR_DRY_RUN]));
+	else
+		err = iov_txn_commit(t, nla_get_flag(info->attrs[IOV_ATTR_DRY_RUN]));
+	if (err == -ENOMEM && !info->extack->_msg)
+		NL_SET_ERR_MSG(info->extack, "Out of memory");
+	return err;
 }
 
 /* Every command that changes the graph: a transaction of one operation. */
@@ -372,6 +394,11 @@ static int iov_batch_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	nla_for_each_nested(op, info->attrs[IOV_ATTR_OPS], rem) {
+		if (nla_type(op) != IOV_ATTR_OP) {
+			NL_SET_ERR_MSG_ATTR(info->extack, op, "Operations are IOV_ATTR_OP nests");
+			err = -EINVAL;
+			break;
+		}
 		err = nla_parse_nested(tb, IOV_ATTR_MAX, op, iov_op_policy,
 				       info->extack);
 		if (!err && !tb[IOV_ATTR_OP_CMD]) {
@@ -598,6 +625,7 @@ static int iov_module_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	int id = cb->args[0];
 	int err = 0;
 
+	rtnl_lock();
 	mutex_lock(&iov_lock);
 	cb->seq = in->generation + 1;
 	for (; (mod = idr_get_next(&in->module_ids, &id)); id++) {
@@ -607,6 +635,7 @@ static int iov_module_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 	}
 	mutex_unlock(&iov_lock);
+	rtnl_unlock();
 	cb->args[0] = id;
 	/* A module that does not fit even an empty buffer ends the dump. */
 	return err && !skb->len ? err : skb->len;
@@ -638,9 +667,12 @@ static int iov_link_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	u32 port = cb->args[1];
 	struct iov_module *mod;
 
+	rtnl_lock();
 	mutex_lock(&iov_lock);
 	cb->seq = in->generation + 1;
 	for (; (mod = idr_get_next(&in->module_ids, &id)); id++, port = 0) {
+		if (id != cb->args[0])	/* the module we stopped in is gone */
+			port = 0;
 		for (; port < mod->nports; port++)
 			if (iov_link_first_end(mod, port) &&
 			    iov_msg_link(skb, mod, port, cb))
@@ -648,6 +680,7 @@ static int iov_link_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 out:
 	mutex_unlock(&iov_lock);
+	rtnl_unlock();
 	cb->args[0] = id;
 	cb->args[1] = port;
 	return skb->len;
@@ -684,7 +717,9 @@ static void *iov_event_start(const struct iov_net *in, struct iov_change *c,
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (in->dying || !genl_has_listeners(&iov_genl_family, in->net, 0))
+	lockdep_assert_held(&iov_lock);
+	if (!iov_genl_up || in->dying ||
+	    !genl_has_listeners(&iov_genl_family, in->net, 0))
 		return NULL;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
@@ -752,17 +787,14 @@ void iov_events_send(const struct iov_net *in, struct sk_buff_head *events)
 					GFP_KERNEL);
 }
 
-/* Changes may touch netdevs: they take RTNL around iov_lock; reads do not. */
-static bool iov_op_changes(const struct genl_ops *ops)
-{
-	return ops->flags & GENL_UNS_ADMIN_PERM;
-}
-
+/*
+ * Every operation takes RTNL around iov_lock: changes touch netdevs, and
+ * replies name them (dev->name is stable under RTNL).
+ */
 static int iov_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			struct genl_info *info)
 {
-	if (iov_op_changes(ops))
-		rtnl_lock();
+	rtnl_lock();
 	mutex_lock(&iov_lock);
 	info->user_ptr[0] = iov_net(genl_info_net(info));
 	return 0;
@@ -772,8 +804,7 @@ static void iov_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			  struct genl_info *info)
 {
 	mutex_unlock(&iov_lock);
-	if (iov_op_changes(ops))
-		rtnl_unlock();
+	rtnl_unlock();
 }
 
 static const struct genl_ops iov_genl_ops[] = {
@@ -859,10 +890,20 @@ static struct genl_family iov_genl_family __ro_after_init = {
 
 int __init iov_genl_init(void)
 {
-	return genl_register_family(&iov_genl_family);
+	int err = genl_register_family(&iov_genl_family);
+
+	if (err)
+		return err;
+	mutex_lock(&iov_lock);
+	iov_genl_up = true;
+	mutex_unlock(&iov_lock);
+	return 0;
 }
 
 void iov_genl_exit(void)
 {
+	mutex_lock(&iov_lock);
+	iov_genl_up = false;
+	mutex_unlock(&iov_lock);
 	genl_unregister_family(&iov_genl_family);
 }

@@ -274,17 +274,6 @@ void iov_txn_module_pin(struct iov_txn *t, struct iov_tmod *tm)
 	tm->pin = true;
 }
 
-/* The next module in the new state that the socket @owner owns. */
-struct iov_tmod *iov_txn_next_owned(struct iov_txn *t, u32 owner)
-{
-	struct iov_tmod *tm;
-
-	list_for_each_entry(tm, &t->mods, list)
-		if (!tm->deleted && !tm->pin && tm->mod->owner == owner)
-			return tm;
-	return NULL;
-}
-
 /* A port a new link may use: in range and free in the new state. */
 static int iov_txn_port_check(struct iov_txn *t, const struct iov_tmod *tm,
 			      u32 port)
@@ -491,6 +480,8 @@ static void iov_txn_apply_devs(struct iov_txn *t, struct iov_change *c)
 		}
 		if (dev_set_promiscuity(att->dev, 1))
 			netdev_warn(att->dev, "cannot set promiscuous mode\n");
+		/* Merged frames must not be forwarded. */
+		dev_disable_lro(att->dev);
 		netdev_hold(att->dev, &att->dev_tracker, GFP_KERNEL);
 		list_add_tail(&att->list, &t->in->attaches);
 		iov_warn_veth_loop(att->dev, t->extack);
@@ -518,29 +509,30 @@ static void iov_txn_apply_mods(struct iov_txn *t, struct iov_change *c)
 			}
 			iov_event_module(c, mod, IOV_CMD_MODULE_DEL);
 			list_move(&mod->list, &c->modules);
-			in->nmodules--;
-			in->nports -= mod->nports;
+			iov_module_uncount(in, mod);
 			continue;
 		}
 		if (tm->created) {
 			idr_replace(&in->module_ids, mod, mod->id);
 			list_add_tail(&mod->list, &in->modules);
-			in->nmodules++;
-			in->nports += mod->nports;
+			iov_module_count(in, mod);
 		}
 		if (tm->prog) {
 			tm->old->prog = mod->prog;
 			list_add_tail(&tm->old->list, &c->progs);
 			tm->old = NULL;
 			mod->prog = tm->prog;	/* tm->prog now marks it replaced */
-			if (tm->source) {	/* no datapath reader: free now */
-				kfree(mod->source);
-				mod->source = tm->source;
-				tm->source = NULL;
-			}
+			/* The old source describes the old program. No datapath
+			 * reader: free it now. */
+			kfree(mod->source);
+			mod->source = tm->source;
+			tm->source = NULL;
 		}
-		if (tm->pin)
+		if (tm->pin && mod->owner) {
+			iov_module_uncount(in, mod);
 			mod->owner = 0;
+			iov_module_count(in, mod);
+		}
 		for (p = 0; p < mod->nports; p++)
 			mod->peers[p] = iov_tpeer_real(&tm->peers[p]);
 	}
@@ -610,7 +602,7 @@ int iov_txn_commit(struct iov_txn *t, bool dry_run)
 			ports += tm->mod->nports;
 		}
 	}
-	t->g = iov_graph_alloc(nodes, ports, t->in->nslots);
+	t->g = iov_graph_alloc(nodes, ports, t->in->nslots, GFP_KERNEL_ACCOUNT);
 	if (!t->g || dry_run) {
 		iov_txn_abort(t);
 		return dry_run ? 0 : -ENOMEM;
@@ -628,47 +620,3 @@ int iov_txn_commit(struct iov_txn *t, bool dry_run)
 	return 0;
 }
 
-static bool iov_owns_any(struct iov_net *in, u32 owner)
-{
-	struct iov_module *mod;
-
-	lockdep_assert_held(&iov_lock);
-	list_for_each_entry(mod, &in->modules, list)
-		if (mod->owner == owner)
-			return true;
-	return false;
-}
-
-/*
- * A netlink socket closed: delete the modules it owns, in one transaction.
- * Every generic netlink socket that closes comes here, so look first, with
- * iov_lock alone, whether it owned anything.
- */
-void iov_owner_gone(struct net *net, u32 portid)
-{
-	struct iov_net *in = iov_net(net);
-	struct iov_tmod *tm;
-	struct iov_txn t;
-	bool owns;
-	int err;
-
-	mutex_lock(&iov_lock);
-	owns = !in->dying && iov_owns_any(in, portid);
-	mutex_unlock(&iov_lock);
-	if (!owns)
-		return;
-
-	rtnl_lock();
-	mutex_lock(&iov_lock);
-	err = in->dying ? 0 : iov_txn_begin(&t, in, NULL);
-	if (!err && !in->dying) {
-		while ((tm = iov_txn_next_owned(&t, portid)))
-			iov_txn_module_del(&t, tm);
-		err = iov_txn_commit(&t, false);
-	}
-	mutex_unlock(&iov_lock);
-	rtnl_unlock();
-	if (err)
-		pr_warn("cannot delete the modules of closed socket %u: %d\n",
-			portid, err);
-}
