@@ -100,6 +100,7 @@ int iov_prog_load(const struct iov_prog_spec *spec, struct iov_prog *prog)
 	struct bpf_program *chosen;
 
 	libbpf_set_print(print_libbpf);
+	prog->prog = NULL;
 	prog->fd = -1;
 	prog->obj = bpf_object__open_file(spec->path, NULL);
 	if (!prog->obj)
@@ -109,8 +110,11 @@ int iov_prog_load(const struct iov_prog_spec *spec, struct iov_prog *prog)
 		no_program(spec);
 		goto fail;
 	}
+	if (spec->prepare && spec->prepare(prog->obj, spec->prepare_ctx))
+		goto fail;
 	if (load(prog->obj, chosen, spec))
 		goto fail;
+	prog->prog = chosen;
 	prog->fd = bpf_program__fd(chosen);
 	return 0;
 fail:
@@ -130,5 +134,6 @@ void iov_prog_close(struct iov_prog *prog)
 {
 	bpf_object__close(prog->obj);
 	prog->obj = NULL;
+	prog->prog = NULL;
 	prog->fd = -1;
 }

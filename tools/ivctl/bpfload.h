@@ -13,10 +13,14 @@ struct iov_prog_spec {
 	const char *sec;	/* pick the program by section name ... */
 	const char *prog;	/* ... or by function name; else the default */
 	const char *pin_maps;	/* pin the object's maps in this bpffs dir */
+	/* If set, called between open and load (module replace reuses maps). */
+	int (*prepare)(struct bpf_object *obj, void *ctx);
+	void *prepare_ctx;
 };
 
 struct iov_prog {
 	struct bpf_object *obj;
+	struct bpf_program *prog;	/* the chosen one */
 	int fd;			/* the loaded program, owned by obj */
 };
 
