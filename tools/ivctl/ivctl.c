@@ -6,6 +6,7 @@
  * objects and commands abbreviable. This file holds option parsing, the
  * object table and the dispatch; each object lives in its own file.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -21,13 +22,14 @@ static const struct ivctl_object *const objects[] = {
 	&module_object,
 	&link_object,
 	&graph_object,
+	&map_object,
 };
 
 static void usage(FILE *f)
 {
 	fputs("Usage: ivctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
 	      "       ivctl [ -V | -h ]\n"
-	      "where  OBJECT := { module | link | graph }\n"
+	      "where  OBJECT := { module | link | graph | map }\n"
 	      "       OPTIONS := { -j[son] | -s[tats] | -V[ersion] | -h[elp] }\n",
 	      f);
 }
@@ -64,19 +66,69 @@ int usage_error(void (*usage)(FILE *f), const char *fmt, ...)
 	return -1;
 }
 
-int parse_u32(const char *s, uint32_t *val)
+/* Base 10 unless "0x": a leading zero does not make "010" octal. */
+int parse_number(const char *s, uint64_t *val, bool *negative)
 {
 	unsigned long long v;
+	int base = 10;
 	char *end;
 
-	if (s[0] < '0' || s[0] > '9')
+	*negative = s[0] == '-';
+	if (*negative)
+		s++;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	/* strtoull would take spaces, a sign or an empty string. */
+	if (!isxdigit((unsigned char)s[0]) || (base == 10 && !isdigit((unsigned char)s[0])))
 		return -1;
 	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v > UINT32_MAX)
+	v = strtoull(s, &end, base);
+	if (*end)
+		return -1;
+	if (errno)
+		return -2;
+	*val = v;
+	return 0;
+}
+
+int parse_u32(const char *s, uint32_t *val)
+{
+	bool negative;
+	uint64_t v;
+
+	if (parse_number(s, &v, &negative) || negative || v > UINT32_MAX)
 		return -1;
 	*val = v;
 	return 0;
+}
+
+int obj_ref_parse(void (*usage)(FILE *f), const char *what, int argc,
+		  char **argv, int *i, struct obj_ref *ref)
+{
+	memset(ref, 0, sizeof(*ref));
+	if (*i >= argc)
+		return usage_error(usage, "a %s is required", what);
+	if (strcmp(argv[*i], "id") && strcmp(argv[*i], "name")) {
+		ref->name = argv[*i];
+		return 0;
+	}
+	ref->by_id = argv[*i][0] == 'i';
+	NEXT_ARG(usage, *i, argc, argv);
+	if (!ref->by_id)
+		ref->name = argv[*i];
+	else if (parse_u32(argv[*i], &ref->id))
+		return usage_error(usage, "invalid %s id \"%s\"", what, argv[*i]);
+	return 0;
+}
+
+void obj_ref_format(const struct obj_ref *ref, char *buf, size_t len)
+{
+	if (ref->by_id)
+		snprintf(buf, len, "id %u", ref->id);
+	else
+		snprintf(buf, len, "%s", ref->name);
 }
 
 /* Recognise one option; "--json" works as well as "-json" and "-j". */

@@ -33,6 +33,7 @@ struct ivctl_object {
 extern const struct ivctl_object module_object;
 extern const struct ivctl_object link_object;
 extern const struct ivctl_object graph_object;
+extern const struct ivctl_object map_object;
 
 /* Is arg a non-empty prefix of word? How `ivctl mod sh` finds its way. */
 bool matches(const char *arg, const char *word);
@@ -46,6 +47,33 @@ int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A whole decimal (or 0x hex) number that fits; no sign, no junk. */
 int parse_u32(const char *s, uint32_t *val);
+
+/*
+ * A whole number, decimal or 0x hex, maybe with a leading '-'; *negative
+ * tells whether it had one (then *val is its magnitude). Returns 0; -1
+ * for junk or an empty string; -2 for a magnitude past 64 bits.
+ */
+int parse_number(const char *s, uint64_t *val, bool *negative);
+
+/*
+ * An object named by the user: REF := { NAME | name NAME | id ID }.
+ * "name" lets an object be called "id" or "name".
+ */
+struct obj_ref {
+	const char *name;
+	bool by_id;
+	uint32_t id;
+};
+
+/*
+ * Parse the REF at argv[*i] and leave *i on its last word; what says what
+ * it refers to in messages ("module", "map"). 0 or -1 (printed with usage).
+ */
+int obj_ref_parse(void (*usage)(FILE *f), const char *what, int argc,
+		  char **argv, int *i, struct obj_ref *ref);
+
+/* The REF as the user wrote it: "sw" or "id 3". */
+void obj_ref_format(const struct obj_ref *ref, char *buf, size_t len);
 
 /* Step to the value of keyword argv[*i]; fails if there is none. */
 #define NEXT_ARG(usage, i, argc, argv)					\

@@ -143,3 +143,9 @@ void json_u64(const char *key, uint64_t val)
 	begin_value(key);
 	printf("%llu", (unsigned long long)val);
 }
+
+void json_s64(const char *key, int64_t val)
+{
+	begin_value(key);
+	printf("%lld", (long long)val);
+}

@@ -14,5 +14,6 @@ void json_open_object(const char *key);
 void json_close_object(void);
 void json_string(const char *key, const char *val);
 void json_u64(const char *key, uint64_t val);
+void json_s64(const char *key, int64_t val);
 
 #endif /* IVCTL_JSON_H */

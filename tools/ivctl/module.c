@@ -11,15 +11,9 @@
 #include "end.h"
 #include "ivctl.h"
 #include "json.h"
+#include "module.h"
 #include "nl.h"
 #include "stats.h"
-
-/* MODULE := { NAME | name NAME | id ID } */
-struct module_ref {
-	const char *name;
-	bool by_id;
-	uint32_t id;
-};
 
 struct module_add_args {
 	const char *name;
@@ -46,32 +40,19 @@ static void module_usage(FILE *f)
 	      f);
 }
 
-static int parse_module_ref(int argc, char **argv, struct module_ref *ref)
+/* Exactly one MODULE, nothing after it. */
+static int parse_module_ref(int argc, char **argv, struct obj_ref *ref)
 {
-	memset(ref, 0, sizeof(*ref));
-	if (argc == 0)
-		return usage_error(module_usage, "a module is required");
-	if (strcmp(argv[0], "id") && strcmp(argv[0], "name")) {
-		ref->name = argv[0];
-		argc--;
-		argv++;
-	} else {
-		if (argc < 2)
-			return usage_error(module_usage, "\"%s\" needs a value", argv[0]);
-		ref->by_id = argv[0][0] == 'i';
-		if (!ref->by_id)
-			ref->name = argv[1];
-		else if (parse_u32(argv[1], &ref->id))
-			return usage_error(module_usage, "invalid module id \"%s\"", argv[1]);
-		argc -= 2;
-		argv += 2;
-	}
-	if (argc)
-		return usage_error(module_usage, "unknown argument \"%s\"", argv[0]);
+	int i = 0;
+
+	if (obj_ref_parse(module_usage, "module", argc, argv, &i, ref))
+		return -1;
+	if (++i < argc)
+		return usage_error(module_usage, "unknown argument \"%s\"", argv[i]);
 	return 0;
 }
 
-static int put_module_ref(struct nl_msg *msg, const struct module_ref *ref)
+static int put_module_ref(struct nl_msg *msg, const struct obj_ref *ref)
 {
 	int err;
 
@@ -160,7 +141,7 @@ static int module_add(int argc, char **argv)
 
 static int module_del(int argc, char **argv)
 {
-	struct module_ref ref;
+	struct obj_ref ref;
 	struct nl_msg *msg;
 
 	if (parse_module_ref(argc, argv, &ref))
@@ -305,28 +286,50 @@ static int module_show_one(struct nlmsghdr *nlh)
 	return err;
 }
 
-static int module_get(int argc, char **argv, struct iov_reply *reply)
+static int module_get(const struct obj_ref *ref, struct iov_reply *reply)
 {
-	struct module_ref ref;
-	struct nl_msg *msg;
+	struct nl_msg *msg = iov_msg_new(IOV_CMD_MODULE_GET, 0);
 
-	if (parse_module_ref(argc, argv, &ref))
-		return -1;
-	msg = iov_msg_new(IOV_CMD_MODULE_GET, 0);
-	if (!msg || put_module_ref(msg, &ref))
+	if (!msg || put_module_ref(msg, ref))
 		return -1;
 	return iov_request(msg, reply);
+}
+
+int module_prog_id(const struct obj_ref *ref, uint32_t *prog_id)
+{
+	struct nlattr *tb[IOV_ATTR_MAX + 1];
+	struct iov_reply reply = { 0 };
+	int err = -1;
+
+	if (module_get(ref, &reply))
+		goto out;
+	if (reply.count != 1) {
+		error("malformed reply from the kernel: %zu messages", reply.count);
+		goto out;
+	}
+	if (iov_parse(reply.msgs[0], tb))
+		goto out;
+	if (!tb[IOV_ATTR_PROG_ID]) {
+		error("malformed module from the kernel: no program id");
+		goto out;
+	}
+	*prog_id = nla_get_u32(tb[IOV_ATTR_PROG_ID]);
+	err = 0;
+out:
+	iov_reply_free(&reply);
+	return err;
 }
 
 static int module_show(int argc, char **argv)
 {
 	struct iov_reply reply = { 0 };
+	struct obj_ref ref;
 	int err;
 
 	if (argc == 0)
 		err = iov_dump(IOV_CMD_MODULE_GET, &reply);
 	else
-		err = module_get(argc, argv, &reply);
+		err = parse_module_ref(argc, argv, &ref) ?: module_get(&ref, &reply);
 	if (err) {
 		iov_reply_free(&reply);
 		return -1;
