@@ -23,13 +23,14 @@ static const struct ivctl_object *const objects[] = {
 	&link_object,
 	&graph_object,
 	&map_object,
+	&monitor_object,
 };
 
 static void usage(FILE *f)
 {
 	fputs("Usage: ivctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
 	      "       ivctl [ -V | -h ]\n"
-	      "where  OBJECT := { module | link | graph | map }\n"
+	      "where  OBJECT := { module | link | graph | map | monitor }\n"
 	      "       OPTIONS := { -j[son] | -s[tats] | -V[ersion] | -h[elp] }\n",
 	      f);
 }

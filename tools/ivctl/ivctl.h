@@ -34,6 +34,7 @@ extern const struct ivctl_object module_object;
 extern const struct ivctl_object link_object;
 extern const struct ivctl_object graph_object;
 extern const struct ivctl_object map_object;
+extern const struct ivctl_object monitor_object;
 
 /* Is arg a non-empty prefix of word? How `ivctl mod sh` finds its way. */
 bool matches(const char *arg, const char *word);

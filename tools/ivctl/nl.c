@@ -297,6 +297,98 @@ int iov_reply_show(struct iov_reply *reply, int (*show)(struct nlmsghdr *nlh))
 	return err;
 }
 
+/*
+ * Events come on the same socket, with sequence number 0 and no request
+ * behind them: a callback of their own hands each to the caller's handler.
+ */
+struct iov_listener {
+	int (*handler)(struct nlmsghdr *nlh);
+	bool failed;
+};
+
+static int join_group(const char *family_name, const char *group_name)
+{
+	int group, err;
+
+	group = genl_ctrl_resolve_grp(sock, family_name, group_name);
+	if (group < 0)
+		return error("cannot find the \"%s\" group of \"%s\": %s",
+			     group_name, family_name, nl_geterror(group));
+	err = nl_socket_add_membership(sock, group);
+	if (err < 0)
+		return error("cannot join the \"%s\" group of \"%s\": %s",
+			     group_name, family_name, nl_geterror(err));
+	return 0;
+}
+
+int iov_events_join(void)
+{
+	int err;
+
+	/* nlctrl's notifications say when the family (iovisor.ko) goes away. */
+	if (iov_nl_open() || join_group(IOV_GENL_NAME, IOV_GENL_MCGRP_EVENTS) ||
+	    join_group("nlctrl", "notify"))
+		return -1;
+	/* Read only what poll() said is there, so a signal is never missed. */
+	err = nl_socket_set_nonblocking(sock);
+	if (err < 0)
+		return error("cannot make the netlink socket non-blocking: %s",
+			     nl_geterror(err));
+	return nl_socket_get_fd(sock);
+}
+
+static bool family_gone(struct nlmsghdr *nlh)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	struct genlmsghdr *ghdr = nlmsg_data(nlh);
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL || ghdr->cmd != CTRL_CMD_DELFAMILY ||
+	    genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_NAME])
+		return false;
+	return !strcmp(nla_get_string(tb[CTRL_ATTR_FAMILY_NAME]), IOV_GENL_NAME);
+}
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct iov_listener *l = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (family_gone(nlh)) {
+		error("the iovisor kernel module was unloaded");
+		l->failed = true;
+		return NL_STOP;
+	}
+	if (nlh->nlmsg_type != family)
+		return NL_SKIP;
+	if (l->handler(nlh)) {
+		l->failed = true;
+		return NL_STOP;
+	}
+	return NL_SKIP;
+}
+
+int iov_events_read(int (*handler)(struct nlmsghdr *nlh))
+{
+	struct iov_listener l = { .handler = handler };
+	int err;
+
+	nl_cb_set(cb, NL_CB_MSG_IN, NL_CB_CUSTOM, on_event, &l);
+	err = nl_recvmsgs(sock, cb);
+	if (l.failed)
+		return -1;
+	if (err == -NLE_AGAIN)
+		return 0;
+	/* ENOBUFS: the kernel dropped events the socket had no room for. */
+	if (err == -NLE_NOMEM) {
+		fprintf(stderr, "Warning: events were lost: the receive buffer overflowed\n");
+		return 0;
+	}
+	if (err < 0)
+		return error("cannot read events: %s", nl_geterror(err));
+	return 0;
+}
+
 static struct nla_policy attr_policy[IOV_ATTR_MAX + 1] = {
 	[IOV_ATTR_GENERATION]	= { .type = NLA_U64 },
 	[IOV_ATTR_MODULE_ID]	= { .type = NLA_U32 },
@@ -309,6 +401,7 @@ static struct nla_policy attr_policy[IOV_ATTR_MAX + 1] = {
 	[IOV_ATTR_LINK_A]	= { .type = NLA_NESTED },
 	[IOV_ATTR_LINK_B]	= { .type = NLA_NESTED },
 	[IOV_ATTR_HOP_BUDGET]	= { .type = NLA_U32 },
+	[IOV_ATTR_CAUSE]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy port_policy[IOV_PORT_MAX + 1] = {

@@ -45,6 +45,18 @@ void iov_reply_free(struct iov_reply *reply);
  */
 int iov_reply_show(struct iov_reply *reply, int (*show)(struct nlmsghdr *nlh));
 
+/*
+ * Join the events multicast group; the socket's fd, to poll, or -1
+ * (printed). Events then arrive on the socket, which is non-blocking.
+ */
+int iov_events_join(void);
+
+/*
+ * Hand every event that has arrived to handler; never blocks. 0, or -1
+ * (printed) if the socket failed, handler did or the family went away.
+ */
+int iov_events_read(int (*handler)(struct nlmsghdr *nlh));
+
 /* The top-level attributes of a reply, validated; 0 or -1 (printed). */
 int iov_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 
