@@ -48,22 +48,26 @@ static const char *cause_name(uint32_t cause)
 	}
 }
 
-static void event_module(struct nlattr **tb, bool add)
+/* module add, del or replace (a hot swap: the new program's id). */
+static void event_module(struct nlattr **tb, const char *verb)
 {
 	const char *name = tb[IOV_ATTR_MODULE_NAME] ?
 			   nla_get_string(tb[IOV_ATTR_MODULE_NAME]) : "";
+	bool prog = strcmp(verb, "del") != 0;
 
 	if (opts.json) {
-		json_string("event", add ? "module add" : "module del");
+		char event[32];
+
+		snprintf(event, sizeof(event), "module %s", verb);
+		json_string("event", event);
 		json_string("name", name);
 		json_u64("id", get_u32(tb[IOV_ATTR_MODULE_ID]));
 		json_u64("prog_id", get_u32(tb[IOV_ATTR_PROG_ID]));
 		json_u64("num_ports", get_u32(tb[IOV_ATTR_NUM_PORTS]));
 		return;
 	}
-	printf("module %s %s id %u", add ? "add" : "del", name,
-	       get_u32(tb[IOV_ATTR_MODULE_ID]));
-	if (add)
+	printf("module %s %s id %u", verb, name, get_u32(tb[IOV_ATTR_MODULE_ID]));
+	if (prog)
 		printf(" prog_id %u ports %u", get_u32(tb[IOV_ATTR_PROG_ID]),
 		       get_u32(tb[IOV_ATTR_NUM_PORTS]));
 }
@@ -121,8 +125,13 @@ static int event_body(uint8_t cmd, struct nlattr **tb)
 {
 	switch (cmd) {
 	case IOV_CMD_MODULE_NEW:
+		event_module(tb, "add");
+		return 0;
 	case IOV_CMD_MODULE_DEL:
-		event_module(tb, cmd == IOV_CMD_MODULE_NEW);
+		event_module(tb, "del");
+		return 0;
+	case IOV_CMD_MODULE_SET:
+		event_module(tb, "replace");
 		return 0;
 	case IOV_CMD_LINK_NEW:
 	case IOV_CMD_LINK_DEL:
