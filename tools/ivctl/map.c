@@ -365,7 +365,7 @@ static int with_entry(const struct entry_cmd *c,
 	struct typed_map tm = { 0 };
 	struct mod_maps maps;
 	struct mod_map *m;
-	int cpu, err = -1;
+	int err = -1;
 
 	if (mod_maps_open(&c->module, &maps))
 		return -1;
@@ -383,8 +383,9 @@ static int with_entry(const struct entry_cmd *c,
 		goto out;
 	if (c->value && layout_parse(&tm.value, "value", c->value_words, c->value, val))
 		goto out;
-	for (cpu = 1; cpu < tm.ncpus; cpu++)
-		memcpy(val + cpu * tm.stride, val, m->info.value_size);
+	/* Per-CPU: the value goes to CPU 0 and the others hold zero, so that
+	 * `map show` (which sums integers, and takes the rest from CPU 0)
+	 * shows what was written. */
 	err = fn(&tm, key, val);
 out:
 	free(key);
