@@ -19,7 +19,7 @@ VERSION	:= 0.1
 DKMS_SRC := $(DESTDIR)/usr/src/iovisor-$(VERSION)
 
 .PHONY: all module tools iomodules selftests deps check demo clean install \
-	dkms-install vm-build deb
+	dkms-install vm-build bench deb
 
 all: module tools iomodules
 
@@ -49,6 +49,11 @@ check: deps
 demo: deps
 	$(MAKE) vm-build
 	scripts/vm.sh scripts/demo.sh
+
+# Receive-path cost against tc (cls_bpf), side by side in one VM run.
+bench: deps
+	$(MAKE) vm-build
+	scripts/vm.sh scripts/bench.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
