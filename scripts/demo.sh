@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 IOM=iomodules
 say()  { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
-in()   { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+inns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 cleanup() {
 	set +e
@@ -34,17 +34,17 @@ for h in 1 2 3; do
 	ip netns add h$h
 	ip link add name p$h type veth peer name eth0 netns h$h
 	ip link set p$h up
-	in h$h ip link set lo up
-	in h$h ip link set eth0 up
-	in h$h sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+	inns h$h ip link set lo up
+	inns h$h ip link set eth0 up
+	inns h$h sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
 done
-in h1 ip addr add 10.1.0.1/24 dev eth0
-in h2 ip addr add 10.1.0.2/24 dev eth0
-in h3 ip addr add 10.2.0.3/24 dev eth0
-in h1 ip route add default via 10.1.0.254
-in h2 ip route add default via 10.1.0.254
-in h3 ip route add default via 10.2.0.254
-mac() { in "$1" cat /sys/class/net/eth0/address; }
+inns h1 ip addr add 10.1.0.1/24 dev eth0
+inns h2 ip addr add 10.1.0.2/24 dev eth0
+inns h3 ip addr add 10.2.0.3/24 dev eth0
+inns h1 ip route add default via 10.1.0.254
+inns h2 ip route add default via 10.1.0.254
+inns h3 ip route add default via 10.2.0.254
+mac() { inns "$1" cat /sys/class/net/eth0/address; }
 echo "h1 10.1.0.1 $(mac h1)   h2 10.1.0.2 $(mac h2)   h3 10.2.0.3 $(mac h3)"
 
 say "Load the IO modules (the kernel verifier checks each program)"
@@ -72,7 +72,7 @@ show ivctl map update fw rules key 0 value proto 6 dport 8080 action 2
 
 say "h3 serves TCP on ports 80 and 8080"
 for port in 80 8080; do
-	in h3 busybox nc -ll -p $port -e /bin/true &
+	inns h3 busybox nc -ll -p $port -e /bin/true &
 done
 sleep 0.5
 
@@ -89,8 +89,8 @@ expect() {	# expect works|blocked WHAT CMD...
 		bad=$((bad + 1))
 	fi
 }
-ping1() { in "$1" ping -n -q -c 2 -i 0.2 -W 1 "$2"; }
-tcp() { in h1 timeout 3 bash -c "exec 3<>/dev/tcp/$1/$2"; }
+ping1() { inns "$1" ping -n -q -c 2 -i 0.2 -W 1 "$2"; }
+tcp() { inns h1 timeout 3 bash -c "exec 3<>/dev/tcp/$1/$2"; }
 
 say "Traffic"
 expect works   "h1 -> h2 ping (switch)"                ping1 h1 10.1.0.2
