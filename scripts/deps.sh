@@ -9,7 +9,7 @@ set -euo pipefail
 pkgs=(
 	# build: the module against Debian's own kernel, ivctl, the BPF IO modules
 	make gcc libc6-dev pkg-config linux-headers-amd64 libnl-3-dev libnl-genl-3-dev
-	libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool
+	libbpf-dev libelf-dev zlib1g-dev libyaml-dev clang llvm bpftool
 	# kernel source: kselftest harness and reference code, never copied in
 	linux-source-6.1 xz-utils
 	# the VM: scripts/vm.sh boots the kernel image apt-get downloads

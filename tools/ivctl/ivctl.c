@@ -24,14 +24,19 @@ static const struct ivctl_object *const objects[] = {
 	&graph_object,
 	&map_object,
 	&monitor_object,
+	&batch_object,
+	&apply_object,
+	&dump_object,
 };
 
 static void usage(FILE *f)
 {
 	fputs("Usage: ivctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
+	      "       ivctl [ OPTIONS ] { batch FILE | apply FILE | dump }\n"
 	      "       ivctl [ -V | -h ]\n"
 	      "where  OBJECT := { module | link | graph | map | monitor }\n"
-	      "       OPTIONS := { -j[son] | -s[tats] | -V[ersion] | -h[elp] }\n",
+	      "       OPTIONS := { -j[son] | -s[tats] | -v[erbose] | --dry-run |\n"
+	      "                    -g[eneration] GEN | -V[ersion] | -h[elp] }\n",
 	      f);
 }
 
@@ -132,15 +137,39 @@ void obj_ref_format(const struct obj_ref *ref, char *buf, size_t len)
 		snprintf(buf, len, "%s", ref->name);
 }
 
-/* Recognise one option; "--json" works as well as "-json" and "-j". */
-static int parse_option(const char *arg)
+/* -g GEN: the generation every change expects. */
+static int parse_generation(int argc, char **argv, int i)
 {
+	bool negative;
+
+	if (i + 1 >= argc)
+		return usage_error(usage, "\"%s\" needs a generation", argv[i]);
+	if (parse_number(argv[i + 1], &opts.generation, &negative) || negative)
+		return usage_error(usage, "invalid generation \"%s\"", argv[i + 1]);
+	opts.has_generation = true;
+	return 2;
+}
+
+/*
+ * Recognise the option at argv[i]; "--json" works as well as "-json" and
+ * "-j". The number of words it took (an option with a value takes two), 0
+ * if it is none, or -1 (printed).
+ */
+static int parse_option(int argc, char **argv, int i)
+{
+	const char *arg = argv[i];
 	const char *opt = arg + 1 + (arg[1] == '-');
 
 	if (matches(opt, "json")) {
 		opts.json = true;
 	} else if (matches(opt, "stats") || matches(opt, "statistics")) {
 		opts.stats = true;
+	} else if (matches(opt, "verbose")) {
+		opts.verbose = true;
+	} else if (matches(opt, "dry-run")) {
+		opts.dry_run = true;
+	} else if (matches(opt, "generation")) {
+		return parse_generation(argc, argv, i);
 	} else if (matches(opt, "Version")) {
 		printf("ivctl %s (iovisor generic netlink v%d)\n",
 		       IVCTL_VERSION, IOV_GENL_VERSION);
@@ -149,19 +178,19 @@ static int parse_option(const char *arg)
 		usage(stdout);
 		exit(0);
 	} else {
-		return -1;
+		return 0;
 	}
-	return 0;
+	return 1;
 }
 
 /*
  * Options may also follow the command (`ivctl link show -s`): take out the
  * exact spellings before "--". Anything else stays an argument, so a typo
- * fails as an unknown argument of its command.
+ * fails as an unknown argument of its command. The new count, or -1.
  */
 static int strip_late_options(int argc, char **argv)
 {
-	int i, n = 0;
+	int i, n = 0, took;
 
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
@@ -169,8 +198,13 @@ static int strip_late_options(int argc, char **argv)
 				argv[n++] = argv[i];
 			break;
 		}
-		if (argv[i][0] == '-' && argv[i][1] && !parse_option(argv[i]))
+		took = argv[i][0] == '-' && argv[i][1] ? parse_option(argc, argv, i) : 0;
+		if (took < 0)
+			return -1;
+		if (took) {
+			i += took - 1;
 			continue;
+		}
 		argv[n++] = argv[i];
 	}
 	return n;
@@ -180,12 +214,12 @@ static int run_object(const struct ivctl_object *obj, int argc, char **argv)
 {
 	const struct ivctl_cmd *cmd;
 
-	if (argc == 0)
-		return obj->dflt(0, argv);
-	if (matches(argv[0], "help")) {
+	if (argc && matches(argv[0], "help")) {
 		obj->usage(stdout);
 		return 0;
 	}
+	if (argc == 0 || !obj->cmds)
+		return obj->dflt(argc, argv);
 	for (cmd = obj->cmds; cmd->name; cmd++)
 		if (matches(argv[0], cmd->name))
 			return cmd->run(argc - 1, argv + 1);
@@ -193,24 +227,27 @@ static int run_object(const struct ivctl_object *obj, int argc, char **argv)
 			   argv[0], obj->name);
 }
 
-static int run(int argc, char **argv)
+int ivctl_run(int argc, char **argv)
 {
 	size_t i;
+	int n;
 
 	if (matches(argv[0], "help")) {
 		usage(stdout);
 		return 0;
 	}
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
-		if (matches(argv[0], objects[i]->name))
-			return run_object(objects[i],
-					  strip_late_options(argc - 1, argv + 1),
-					  argv + 1);
+		if (matches(argv[0], objects[i]->name)) {
+			n = strip_late_options(argc - 1, argv + 1);
+			return n < 0 ? -1 : run_object(objects[i], n, argv + 1);
+		}
 	return usage_error(usage, "unknown object \"%s\"", argv[0]);
 }
 
 int main(int argc, char **argv)
 {
+	int took;
+
 	argc--;
 	argv++;
 	while (argc > 0 && argv[0][0] == '-') {
@@ -219,16 +256,17 @@ int main(int argc, char **argv)
 			argv++;
 			break;
 		}
-		if (parse_option(argv[0])) {
+		took = parse_option(argc, argv, 0);
+		if (!took)
 			usage_error(usage, "unknown option \"%s\"", argv[0]);
+		if (took <= 0)
 			return 1;
-		}
-		argc--;
-		argv++;
+		argc -= took;
+		argv += took;
 	}
 	if (argc == 0) {
 		usage(stderr);
 		return 1;
 	}
-	return run(argc, argv) ? 1 : 0;
+	return ivctl_run(argc, argv) ? 1 : 0;
 }

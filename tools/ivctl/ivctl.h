@@ -14,6 +14,10 @@
 struct ivctl_opts {
 	bool json;	/* -j: JSON on stdout instead of text */
 	bool stats;	/* -s: add counters to show commands */
+	bool verbose;	/* -v: say what apply and replace do */
+	bool dry_run;	/* --dry-run: changes are checked, not made */
+	bool has_generation;	/* -g GEN: changes expect the graph at GEN */
+	uint64_t generation;
 };
 extern struct ivctl_opts opts;
 
@@ -25,7 +29,8 @@ struct ivctl_cmd {
 /* An object of the grammar: `ivctl OBJECT COMMAND args`. */
 struct ivctl_object {
 	const char *name;
-	const struct ivctl_cmd *cmds;	/* in abbreviation priority order */
+	const struct ivctl_cmd *cmds;	/* in abbreviation priority order;
+					 * NULL: dflt takes every argument */
 	int (*dflt)(int argc, char **argv);	/* run when no command is given */
 	void (*usage)(FILE *f);
 };
@@ -35,6 +40,12 @@ extern const struct ivctl_object link_object;
 extern const struct ivctl_object graph_object;
 extern const struct ivctl_object map_object;
 extern const struct ivctl_object monitor_object;
+extern const struct ivctl_object batch_object;
+extern const struct ivctl_object apply_object;
+extern const struct ivctl_object dump_object;
+
+/* Run one command line, OBJECT COMMAND ARGS, as main does (ivctl batch). */
+int ivctl_run(int argc, char **argv);
 
 /* Is arg a non-empty prefix of word? How `ivctl mod sh` finds its way. */
 bool matches(const char *arg, const char *word);

@@ -94,7 +94,7 @@ static int value_word(const struct words *w)
 static int parse_entry(struct entry_map *m, const struct words *w,
 		       const char *where, uint8_t *key, uint8_t *val)
 {
-	int v = value_word(w), cpu;
+	int v = value_word(w);
 	uint32_t index;
 
 	if (w->argc < 1 || strcmp(w->argv[0], "key") || v < 2 || v + 1 >= w->argc)
@@ -108,8 +108,6 @@ static int parse_entry(struct entry_map *m, const struct words *w,
 			return error("%s: key %u is out of range: map %s has %u entries",
 				     where, index, m->info.name, m->info.max_entries);
 	}
-	for (cpu = 1; cpu < m->ncpus; cpu++)
-		memcpy(val + cpu * m->stride, val, m->info.value_size);
 	return 0;
 }
 

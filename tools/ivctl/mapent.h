@@ -38,7 +38,8 @@ void entry_map_close(struct entry_map *m);
 
 /*
  * Parse entry ("key ... value ..."), and write it unless check_only. where
- * names it in messages ("topo.yaml:12"). 0 or -1 (printed).
+ * names it in messages ("topo.yaml:12"). As `map update` does, a per-CPU
+ * map gets the value on CPU 0 and zeroes elsewhere. 0 or -1 (printed).
  */
 int entry_map_put(struct entry_map *m, const char *entry, const char *where,
 		  bool check_only);

@@ -13,7 +13,9 @@
 #include "json.h"
 #include "module.h"
 #include "nl.h"
+#include "source.h"
 #include "stats.h"
+#include "swap.h"
 
 struct module_add_args {
 	const char *name;
@@ -33,8 +35,10 @@ static void module_usage(FILE *f)
 {
 	fputs("Usage: ivctl module add NAME obj FILE [ sec SECTION | prog PROGNAME ]\n"
 	      "                       [ ports N ] [ pinmaps DIR ]\n"
-	      "       ivctl module del MODULE\n"
-	      "       ivctl module show [ MODULE ]\n"
+	      "       ivctl module del MODULE\n",
+	      f);
+	swap_usage(f);
+	fputs("       ivctl module show [ MODULE ]\n"
 	      "       ivctl module help\n"
 	      "where  MODULE := { NAME | name NAME | id ID }\n",
 	      f);
@@ -109,7 +113,9 @@ static int parse_add(int argc, char **argv, struct module_add_args *args)
 	return 0;
 }
 
-static int send_module_new(const struct module_add_args *args, int prog_fd)
+/* The source goes with the module, for `ivctl dump` (source.h). */
+static int send_module_new(const struct module_add_args *args, int prog_fd,
+			   const char *source)
 {
 	struct nl_msg *msg = iov_msg_new(IOV_CMD_MODULE_NEW, 0);
 
@@ -117,7 +123,8 @@ static int send_module_new(const struct module_add_args *args, int prog_fd)
 		return -1;
 	if (nla_put_string(msg, IOV_ATTR_MODULE_NAME, args->name) < 0 ||
 	    nla_put_s32(msg, IOV_ATTR_PROG_FD, prog_fd) < 0 ||
-	    nla_put_u32(msg, IOV_ATTR_NUM_PORTS, args->ports) < 0) {
+	    nla_put_u32(msg, IOV_ATTR_NUM_PORTS, args->ports) < 0 ||
+	    (source[0] && nla_put_string(msg, IOV_ATTR_SOURCE, source) < 0)) {
 		nlmsg_free(msg);
 		return error("request too big");
 	}
@@ -126,13 +133,15 @@ static int send_module_new(const struct module_add_args *args, int prog_fd)
 
 static int module_add(int argc, char **argv)
 {
+	char source[IOV_SOURCE_LEN];
 	struct module_add_args args;
 	struct iov_prog prog;
 	int err;
 
 	if (parse_add(argc, argv, &args) || iov_prog_load(&args.prog, &prog))
 		return -1;
-	err = send_module_new(&args, prog.fd);
+	source_of(&args.prog, &prog, source);
+	err = send_module_new(&args, prog.fd, source);
 	if (err)
 		iov_prog_unpin(&args.prog, &prog);
 	iov_prog_close(&prog);
@@ -340,6 +349,8 @@ static int module_show(int argc, char **argv)
 static const struct ivctl_cmd module_cmds[] = {
 	{ "add",	module_add },
 	{ "delete",	module_del },
+	{ "replace",	module_replace },
+	{ "pin",	module_pin },
 	{ "show",	module_show },
 	{ "list",	module_show },
 	{ "ls",		module_show },

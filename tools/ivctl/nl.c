@@ -35,6 +35,9 @@
  */
 #define IOV_RCVBUF (1 << 20)
 
+/* A batch is one request: let it be big (the kernel caps at wmem_max). */
+#define IOV_SNDBUF (1 << 20)
+
 /* How often a dump starts over before ivctl gives up on a busy graph. */
 #define IOV_DUMP_TRIES 5
 
@@ -45,12 +48,14 @@ struct iov_exchange {
 	bool interrupted;	/* NLM_F_DUMP_INTR seen */
 	int error;		/* 0 or the kernel's negative errno */
 	char extack[256];	/* the kernel's message, if it sent one */
+	uint32_t bad_attr;	/* NLMSGERR_ATTR_OFFS, if it sent one */
 	struct iov_reply *reply;
 };
 
 static struct nl_sock *sock;
 static struct nl_cb *cb;
 static int family;
+static int (*change_hook)(struct nl_msg *msg);
 
 static void set_sockopt_flag(int opt)
 {
@@ -85,7 +90,7 @@ static int iov_nl_open(void)
 	if (err < 0)
 		return error("cannot open a generic netlink socket: %s",
 			     nl_geterror(err));
-	err = nl_socket_set_buffer_size(sock, IOV_RCVBUF, 0);
+	err = nl_socket_set_buffer_size(sock, IOV_RCVBUF, IOV_SNDBUF);
 	if (err < 0)
 		return error("cannot size the netlink socket: %s", nl_geterror(err));
 	set_sockopt_flag(NETLINK_EXT_ACK);
@@ -93,6 +98,37 @@ static int iov_nl_open(void)
 	/* A module with many ports makes a big message: peek at its size. */
 	nl_socket_enable_msg_peek(sock);
 	return resolve_family();
+}
+
+static bool is_change(uint8_t cmd)
+{
+	switch (cmd) {
+	case IOV_CMD_MODULE_NEW:
+	case IOV_CMD_MODULE_DEL:
+	case IOV_CMD_MODULE_SET:
+	case IOV_CMD_LINK_NEW:
+	case IOV_CMD_LINK_DEL:
+	case IOV_CMD_GRAPH_SET:
+	case IOV_CMD_BATCH:
+		return true;
+	}
+	return false;
+}
+
+/* -g and --dry-run; not on the operations a batch gathers, only on it. */
+static int put_change_options(struct nl_msg *msg)
+{
+	if (opts.has_generation &&
+	    nla_put_u64(msg, IOV_ATTR_GENERATION, opts.generation) < 0)
+		return -1;
+	if (opts.dry_run && nla_put_flag(msg, IOV_ATTR_DRY_RUN) < 0)
+		return -1;
+	return 0;
+}
+
+void iov_set_change_hook(int (*hook)(struct nl_msg *msg))
+{
+	change_hook = hook;
 }
 
 struct nl_msg *iov_msg_new(uint8_t cmd, int flags)
@@ -107,7 +143,8 @@ struct nl_msg *iov_msg_new(uint8_t cmd, int flags)
 		return NULL;
 	}
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags, cmd,
-			 IOV_GENL_VERSION)) {
+			 IOV_GENL_VERSION) ||
+	    (is_change(cmd) && !change_hook && put_change_options(msg))) {
 		nlmsg_free(msg);
 		error("out of memory");
 		return NULL;
@@ -129,6 +166,8 @@ static void parse_extack(struct iov_exchange *ex, struct nlmsghdr *nlh,
 		return;
 	if (tb[NLMSGERR_ATTR_MSG])
 		nla_strlcpy(ex->extack, tb[NLMSGERR_ATTR_MSG], sizeof(ex->extack));
+	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) >= 4)
+		ex->bad_attr = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 }
 
 static int finish(struct iov_exchange *ex, int error)
@@ -241,13 +280,35 @@ static int report(const struct iov_exchange *ex)
 	return 0;
 }
 
+static bool is_change_msg(struct nl_msg *msg)
+{
+	return is_change(genlmsg_hdr(nlmsg_hdr(msg))->cmd);
+}
+
 int iov_request(struct nl_msg *msg, struct iov_reply *reply)
 {
 	struct iov_exchange ex = { .reply = reply };
 
+	if (change_hook && is_change_msg(msg))
+		return change_hook(msg);
 	if (exchange(msg, &ex))
 		return -1;
 	return report(&ex);
+}
+
+int iov_request_refusal(struct nl_msg *msg, struct iov_refusal *refusal)
+{
+	struct iov_exchange ex = { 0 };
+
+	memset(refusal, 0, sizeof(*refusal));
+	if (exchange(msg, &ex))
+		return -1;
+	if (!ex.error)
+		return report(&ex);	/* a warning, if any */
+	refusal->error = ex.error;
+	refusal->bad_attr = ex.bad_attr;
+	snprintf(refusal->msg, sizeof(refusal->msg), "%s", ex.extack);
+	return 1;
 }
 
 int iov_dump(uint8_t cmd, struct iov_reply *reply)

@@ -21,8 +21,33 @@ struct iov_reply {
 	size_t alloc;
 };
 
-/* A request for cmd with the generic netlink header filled in, or NULL. */
+/*
+ * A request for cmd with the generic netlink header filled in, or NULL. A
+ * request that changes the graph carries the global -g GEN and --dry-run.
+ */
 struct nl_msg *iov_msg_new(uint8_t cmd, int flags);
+
+/*
+ * While a hook is set, iov_request() hands it every change request instead
+ * of sending it, and returns what it returns; the hook owns the message.
+ * That is how a batch gathers the requests of ordinary commands (txn.h).
+ */
+void iov_set_change_hook(int (*hook)(struct nl_msg *msg));
+
+/* A refusal as the kernel described it. */
+struct iov_refusal {
+	int error;		/* the negative errno */
+	char msg[256];		/* its extack message, or "" */
+	uint32_t bad_attr;	/* the offending attribute's offset in the
+				 * request, from its netlink header; 0: none */
+};
+
+/*
+ * Send msg (always freed) and wait for the ack. 0 if the kernel took it;
+ * 1 if it refused, described in *refusal and not printed; -1 if the
+ * exchange itself failed (printed).
+ */
+int iov_request_refusal(struct nl_msg *msg, struct iov_refusal *refusal);
 
 /*
  * Send msg (always freed) and wait for the kernel's answer. Replies are
