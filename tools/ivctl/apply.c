@@ -220,7 +220,7 @@ static void step_label(struct plan *p, const char *fmt, ...)
 /* One step: its text labels the request that follows. */
 static void step_label(struct plan *p, const char *fmt, ...)
 {
-	char text[IOV_SOURCE_LEN + 128];
+	char text[PATH_MAX + 256];
 	va_list ap;
 
 	va_start(ap, fmt);

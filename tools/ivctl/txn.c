@@ -109,8 +109,10 @@ out:
 int txn_begin(void)
 {
 	memset(&txn, 0, sizeof(txn));
+	/* libnl sizes messages by a global default: only this one is big. */
 	nlmsg_set_default_size(TXN_MSG_SIZE);
 	txn.msg = iov_msg_new(IOV_CMD_BATCH, 0);
+	nlmsg_set_default_size(getpagesize());
 	if (!txn.msg)
 		return -1;
 	txn.ops_nest = nla_nest_start(txn.msg, IOV_ATTR_OPS);
