@@ -1290,6 +1290,51 @@ static int check_devices_free(struct nl *nl)
 	return problems;
 }
 
+/*
+ * The generation moves with changes, and only with them: while one socket
+ * owns a module, another socket that owns nothing opening, reading and
+ * closing changes nothing; the owner closing deletes its module, one change.
+ */
+static int check_idle_close(struct nl *nl)
+{
+	struct nl owner, idle;
+	uint64_t g0, g1, g2;
+	int problems = 0;
+	struct ack ack;
+	struct msg m;
+
+	if (nl_open(&owner) || nl_open(&idle))
+		return 1;
+	msg_init(&m, owner.family, IOV_CMD_MODULE_NEW, NLM_F_ACK);
+	put_str(&m, IOV_ATTR_MODULE_NAME, "owned0");
+	put_u32(&m, IOV_ATTR_PROG_FD, fds[FD_CLS_PASS]);
+	put_flag(&m, IOV_ATTR_OWNED);
+	if (nl_call(&owner, &m, NULL, NULL, &ack)) {
+		fprintf(stderr, "# MODULE_NEW owned0 owned: %s (%s)\n", strerror(-ack.error), ack.msg);
+		return 1;
+	}
+	if (iov_get_graph(nl, &g0, NULL) || iov_get_graph(&idle, NULL, NULL))
+		return 1;
+	nl_close(&idle);
+	if (iov_get_graph(nl, &g1, NULL))
+		return 1;
+	if (g1 != g0) {
+		fprintf(stderr, "# a socket that owned nothing closed, nothing changed, and the generation moved %" PRIu64 " -> %" PRIu64 " (a module owned by another socket exists)\n",
+			g0, g1);
+		problems++;
+	}
+	nl_close(&owner);
+	if (iov_get_graph(nl, &g2, NULL) || nl_dump_count(nl, IOV_CMD_MODULE_GET) != 0) {
+		fprintf(stderr, "# the owner closed and its module is still there\n");
+		problems++;
+	} else if (g2 != g1 + 1) {
+		fprintf(stderr, "# the owner closed, its module went, and the generation moved %" PRIu64 " -> %" PRIu64 ", not by one\n",
+			g1, g2);
+		problems++;
+	}
+	return problems;
+}
+
 /* Every program this test loaded is freed once nothing holds it. */
 static int check_progs_freed(void)
 {
@@ -1492,6 +1537,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "# modules left after the final delete\n");
 		problems++;
 	}
+	problems += check_idle_close(&nl);
 	graph_set(&nl, IOV_HOP_BUDGET_DEFAULT, NULL);
 	nl_close(&nl);
 	problems += check_progs_freed();
