@@ -390,6 +390,11 @@ static int iov_batch_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (!iov_require(info->extack, info->attrs, IOV_ATTR_OPS, "Missing the operations"))
 		return -EINVAL;
+	if (!nla_len(info->attrs[IOV_ATTR_OPS])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[IOV_ATTR_OPS],
+				    "The batch has no operations");
+		return -EINVAL;
+	}
 	err = iov_change_begin(&t, info);
 	if (err)
 		return err;
