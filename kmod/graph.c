@@ -348,15 +348,20 @@ void iov_warn_veth_loop(struct net_device *dev,
 		NL_SET_ERR_MSG(extack, "Both ends of this veth pair are linked: a loop through them escapes the hop budget");
 }
 
-/* Take all the modules the socket @owner owns out, into @c. */
-static void iov_owned_remove(struct iov_net *in, u32 owner,
-			     struct iov_change *c)
+/* Take all the modules the socket @owner owns out, into @c; how many. */
+static int iov_owned_remove(struct iov_net *in, u32 owner,
+			    struct iov_change *c)
 {
 	struct iov_module *mod, *tmp;
+	int n = 0;
 
-	list_for_each_entry_safe(mod, tmp, &in->modules, list)
-		if (mod->owner == owner)
+	list_for_each_entry_safe(mod, tmp, &in->modules, list) {
+		if (mod->owner == owner) {
 			iov_module_remove(in, mod, c);
+			n++;
+		}
+	}
+	return n;
 }
 
 /*
@@ -377,8 +382,10 @@ void iov_owner_gone(struct net *net, u32 portid)
 	mutex_lock(&iov_lock);
 	if (!in->dying) {
 		iov_change_init(&c, in);
-		iov_owned_remove(in, portid, &c);
-		iov_graph_rebuild(in);
+		/* Another socket's modules bring us here too: no change, no
+		 * new generation. */
+		if (iov_owned_remove(in, portid, &c))
+			iov_graph_rebuild(in);
 		iov_change_done(in, &c);
 	}
 	mutex_unlock(&iov_lock);

@@ -691,6 +691,13 @@ out:
 	return skb->len;
 }
 
+/* Links are listed by dump only; say so rather than let the core refuse. */
+static int iov_link_get(struct sk_buff *skb, struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack, "Links are listed with a dump (NLM_F_DUMP)");
+	return -EOPNOTSUPP;
+}
+
 static int iov_graph_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct iov_net *in = info->user_ptr[0];
@@ -846,6 +853,7 @@ static const struct genl_ops iov_genl_ops[] = {
 		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = IOV_CMD_LINK_GET,
+		.doit = iov_link_get,
 		.dumpit = iov_link_dump,
 		.policy = iov_link_policy,
 		.maxattr = IOV_ATTR_MAX,

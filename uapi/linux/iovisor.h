@@ -91,6 +91,7 @@
  * IOV_CMD_LINK_GET
  *   dumpit: one message per link, IOV_ATTR_LINK_A (a module end) and
  *   IOV_ATTR_LINK_B; module ends carry IOV_END_STATS of their port.
+ *   Without NLM_F_DUMP: EOPNOTSUPP.
  * IOV_CMD_GRAPH_GET
  *   Reply: IOV_ATTR_GENERATION, IOV_ATTR_HOP_BUDGET.
  * IOV_CMD_GRAPH_SET (admin)
