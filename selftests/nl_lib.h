@@ -220,6 +220,13 @@ int iov_get_module(struct nl *nl, const char *name, uint32_t id, struct iov_mod_
 int iov_get_graph(struct nl *nl, uint64_t *generation, uint32_t *hop_budget);
 void iov_parse_module(const struct nlmsghdr *nlh, struct iov_mod_info *mi);
 
+/*
+ * packets == pass + drop + out + flood + err_verdict, exactly if quiet (no
+ * traffic); under traffic, as nearly as a dump read while counting allows
+ * for counters summed over this many ports.
+ */
+bool iov_stats_add_up(const uint64_t *stats, bool quiet, unsigned int ports);
+
 /* What a consistency check found, and totals for the report. */
 struct iov_check {
 	bool quiet_traffic;		/* no traffic: dumps must agree on counters */
@@ -235,7 +242,8 @@ struct iov_check {
  * module listed can be fetched by name and by id and says the same, peers
  * are symmetric, the link dump lists each link once and matches the module
  * ports, every counter set adds up (packets == pass + drop + out + flood +
- * err_verdict) and module totals are the sums of their ports. Prints each
+ * err_verdict; exactly if quiet_traffic, see iov_stats_add_up()) and module
+ * totals are the sums of their ports. Prints each
  * problem as a "# " line to stderr. Returns the number of problems.
  */
 int iov_graph_check(struct nl *nl, struct iov_check *chk);
