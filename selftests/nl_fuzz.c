@@ -33,7 +33,8 @@
  * deletes, recreates, renames, flaps devices and moves one to another netns
  * and back; a listener hears every event, so that the kernel builds them
  * (it builds none without one), and checks each (attributes its command
- * carries, generations never going back).
+ * carries, generations never going back) and, once everything is deleted,
+ * that as many modules and links were announced gone as added.
  *
  * Then one sender alone sends a tenth of the messages, each checked against
  * the graph generation: a refused request or a dry run leaves it, a request
@@ -115,6 +116,7 @@ struct wstats {
 struct shared {
 	volatile int stop;			/* the device churner stops */
 	volatile int stop_events;		/* the event listener stops */
+	volatile int listening;			/* it has joined the group */
 	uint64_t churn_ops;
 	uint64_t events, events_by_cmd[NCMD], events_lost, events_bad;
 	struct wstats w[MAX_WORKERS + 1];
@@ -1015,13 +1017,16 @@ static int listener(void)
 	}
 	setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
 	nl_set_timeout(&nl, 1);
-	while (!shm->stop_events) {
+	shm->listening = 1;
+	for (;;) {
 		ssize_t n = recv(nl.fd, buf, sizeof(buf), 0);
 		const struct nlmsghdr *nlh;
 
 		if (n < 0) {
 			if (errno == ENOBUFS)
 				shm->events_lost++;
+			else if (shm->stop_events)	/* told to stop, and drained */
+				break;
 			continue;
 		}
 		for (nlh = (void *)buf; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
@@ -1414,6 +1419,8 @@ int main(int argc, char **argv)
 		_exit(listener());
 	if (setup_fds())
 		return KSFT_FAIL;
+	for (int i = 0; i < 1000 && !shm->listening; i++)
+		usleep(10000);
 	if (nl_open(&nl)) {
 		fprintf(stderr, "# generic netlink family %s: not found (is iovisor.ko loaded?)\n",
 			IOV_GENL_NAME);
@@ -1546,6 +1553,15 @@ int main(int argc, char **argv)
 	if (waitpid(listen_pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		problems++;
 	problems += shm->events_bad;
+	/* Everything was deleted: whatever was announced added was announced gone. */
+	if (!shm->events_lost &&
+	    (shm->events_by_cmd[IOV_CMD_MODULE_NEW] != shm->events_by_cmd[IOV_CMD_MODULE_DEL] ||
+	     shm->events_by_cmd[IOV_CMD_LINK_NEW] != shm->events_by_cmd[IOV_CMD_LINK_DEL])) {
+		fprintf(stderr, "# with everything deleted, events announced %" PRIu64 " modules and %" PRIu64 " links added but %" PRIu64 " and %" PRIu64 " deleted\n",
+			shm->events_by_cmd[IOV_CMD_MODULE_NEW], shm->events_by_cmd[IOV_CMD_LINK_NEW],
+			shm->events_by_cmd[IOV_CMD_MODULE_DEL], shm->events_by_cmd[IOV_CMD_LINK_DEL]);
+		problems++;
+	}
 	print_report(checked);
 	for (int w = 0; w <= opt_workers; w++)
 		problems += shm->w[w].problems + shm->w[w].unexpected;
