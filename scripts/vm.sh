@@ -20,9 +20,14 @@
 #   IOVISOR_CACHE       cache root (default ~/.cache/iovisor); per-$KVER subdir
 #   IOVISOR_VM_TIMEOUT  seconds before the VM is killed (default 1200)
 #   IOVISOR_VM_MEM      guest memory in MiB (default 1024)
+#   IOVISOR_VM_APPEND   more kernel command line
 #   KVER                kernel release (default: scripts/kver.sh)
+#   IOVISOR_KROOT       boot a kernel of our own instead of Debian's: a folder with
+#                       boot/vmlinuz-$KVER, lib/modules/$KVER and a .done marker
+#                       (scripts/debug-kernel.sh builds one)
+#   IOVISOR_KO          the iovisor.ko to test, as a path in the guest
 #   IOVISOR_*           all are passed into the guest's environment
-# In the guest: PATH starts with $WORK/tools/ivctl, IOVISOR_KO=$WORK/kmod/iovisor.ko,
+# In the guest: PATH starts with $WORK/tools/ivctl, IOVISOR_KO (default $WORK/kmod/iovisor.ko),
 # IOVISOR_WORK=$WORK, IOVISOR_TMP (writable scratch), IOVISOR_VM=1.
 set -euo pipefail
 
@@ -36,7 +41,7 @@ cwd=$(pwd -P)
 
 KVER=${KVER:-$("$work/scripts/kver.sh")}
 cache=${IOVISOR_CACHE:-${HOME:-/tmp}/.cache/iovisor}/$KVER
-kroot=$cache/kernel
+kroot=${IOVISOR_KROOT:-$cache/kernel}
 mkdir -p "$cache"
 
 # ---------------------------------------------------------------- guest side
@@ -65,6 +70,7 @@ mount -t overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w overlay /
 	die "mount overlay"
 for d in proc sys dev; do mount --move "/$d" "/newroot/$d"; done
 r=/newroot
+mkdir -p "$r/lib/modules/$kver"
 mount -t 9p -o "$p9,ro" kmods "$r/lib/modules/$kver" || die "mount modules"
 mount -t tmpfs -o mode=1777 tmp "$r/tmp"
 mount -t tmpfs -o mode=755 run "$r/run"
@@ -92,10 +98,19 @@ chroot "$r" /bin/bash /run/stage2.sh
 rc=$?
 
 # Fail closed on anything the kernel reported, even if CMD passed.
-pat='WARNING:|BUG:|Oops|cut here|lockdep|KASAN|UBSAN|kmemleak: [0-9]+ new|unreferenced object'
-if [ -w "$r/sys/kernel/debug/kmemleak" ]; then
-	echo scan >"$r/sys/kernel/debug/kmemleak"
-	grep -q . "$r/sys/kernel/debug/kmemleak" && cat "$r/sys/kernel/debug/kmemleak" && rc=98
+# (Not a bare "lockdep": a debug kernel says "RCU lockdep checking is enabled".)
+pat='WARNING:|BUG:|Oops|cut here|KASAN|UBSAN|kmemleak: [0-9]+ new|unreferenced object'
+pat="$pat|general protection|refcount_t:|INFO: |lockdep is turned off|locking correctness validator"
+pat="$pat|suspicious RCU|circular locking|recursive locking|inconsistent lock state|lock held"
+pat="$pat|corruption|Call Trace:"
+# kmemleak (debug kernel): scan twice, as an object only counts once it has
+# been unreferenced for a while.
+km=$r/sys/kernel/debug/kmemleak
+if [ -w "$km" ]; then
+	echo scan >"$km"; sleep 5; echo scan >"$km"
+	if grep -q 'unreferenced object' "$km"; then
+		echo "iovisor-init: kmemleak:"; cat "$km"; rc=98
+	fi
 fi
 if dmesg | grep -Eq "$pat"; then
 	echo "iovisor-init: kernel reported a problem; dmesg tail:"
@@ -113,7 +128,7 @@ set -u
 . /run/iovisor/env
 export HOME=/root TERM=dumb IOVISOR_VM=1 IOVISOR_WORK="$work"
 export PATH="$work/tools/ivctl:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-export IOVISOR_KO="$work/kmod/iovisor.ko"
+export IOVISOR_KO="${IOVISOR_KO:-$work/kmod/iovisor.ko}"
 export IOVISOR_TMP=/tmp/iovisor
 mkdir -p "$IOVISOR_TMP"
 ip link set lo up
@@ -132,6 +147,7 @@ EOF
 # ---------------------------------------------------------------- host side
 prepare_kernel() {
 	[[ -f $kroot/.done ]] && return
+	[[ -z ${IOVISOR_KROOT:-} ]] || { echo "vm.sh: no kernel in IOVISOR_KROOT=$kroot" >&2; exit 1; }
 	echo "vm.sh: fetching linux-image-$KVER-unsigned into $cache" >&2
 	local tmp ver
 	tmp=$(mktemp -d "$cache/tmp.XXXXXX")
@@ -154,10 +170,12 @@ prepare_kernel() {
 
 # Modules needed to mount the 9p root and the overlay, in load order: each
 # module's modules.dep dependencies (loaded last-listed first, like modprobe)
-# before the module itself.
+# before the module itself. Those built into the kernel need nothing.
 module_load_order() {
-	local dep=$kroot/lib/modules/$KVER/modules.dep
+	local dir=$kroot/lib/modules/$KVER
 	awk -v want="virtio_pci 9pnet_virtio 9p overlay" '
+		FILENAME ~ /builtin$/ { n = $1; sub(/.*\//, "", n); sub(/\.ko$/, "", n)
+		  builtin[n] = 1; next }
 		{ m = $1; sub(/:$/, "", m); deps[m] = ""
 		  for (i = NF; i > 1; i--) deps[m] = deps[m] " " $i
 		  n = m; sub(/.*\//, "", n); sub(/\.ko$/, "", n); path[n] = m }
@@ -169,8 +187,9 @@ module_load_order() {
 		}
 		END { k = split(want, w, " ")
 		      for (i = 1; i <= k; i++) {
+			if (w[i] in builtin) continue
 			if (!(w[i] in path)) { print "missing module " w[i] > "/dev/stderr"; exit 1 }
-			load(path[w[i]]) } }' "$dep"
+			load(path[w[i]]) } }' "$dir/modules.builtin" "$dir/modules.dep"
 }
 
 prepare_initramfs() {
@@ -178,7 +197,7 @@ prepare_initramfs() {
 	mods=$(module_load_order)
 	sum=$( {
 		printf '%s\n' "$INIT" "$STAGE2" "$mods"
-		cd "$kroot/lib/modules/$KVER" && sha256sum $mods
+		[[ -z $mods ]] || (cd "$kroot/lib/modules/$KVER" && sha256sum $mods)
 		sha256sum /bin/busybox
 	} | sha256sum | cut -d' ' -f1)
 	[[ -f $cache/initramfs.cpio && $(cat "$cache/initramfs.sum" 2>/dev/null) == "$sum" ]] && return
@@ -220,6 +239,7 @@ echo "$work" >"$run/work"
 
 q() { printf '%s' "${1//,/,,}"; }	# QEMU option values escape commas by doubling
 cmdline="console=ttyS0 loglevel=4 panic_on_warn=1 panic=-1 oops=panic mitigations=off edd=off log_buf_len=4M"
+cmdline+=${IOVISOR_VM_APPEND:+ $IOVISOR_VM_APPEND}
 timeout=${IOVISOR_VM_TIMEOUT:-1200}
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${IOVISOR_VM_MEM:-1024}"
 	-display none -no-reboot -nodefaults
