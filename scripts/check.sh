@@ -37,6 +37,9 @@ if [[ $rc -ne 0 ]] && { [[ $rc -ge 97 && $rc -le 98 ]] || [[ $rc -ge 124 ]] || [
 	# The VM or the runner failed in a way no test result accounts for.
 	why=$(tr -d '\r' <"$log" | grep -E '^(vm\.sh: FAIL|iovisor-init: (kernel|insmod|mount))' | tail -n 1 || true)
 	why="VM did not report success (rc $rc)${why:+: $why}"
+	# Name the first thing the kernel reported (KASAN, lockdep, leak...).
+	splat=$(tr -d '\r' <"$log" | grep -m1 -oE '(BUG|WARNING|UBSAN|general protection)[: ].*|unreferenced object.*' || true)
+	why="$why${splat:+; first kernel report: $splat}"
 elif [[ $((passed + failed)) -eq 0 ]]; then
 	why="no test results"
 elif [[ $plans -eq 1 && $plan -ne $((passed + failed)) ]]; then
