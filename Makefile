@@ -55,6 +55,15 @@ bench: deps
 	$(MAKE) vm-build
 	scripts/vm.sh scripts/bench.sh
 
+# The same selftests on a debug kernel of our own (KASAN, UBSAN, lockdep, RCU
+# and atomic-sleep checks, kmemleak), built once from linux-source-6.1 and
+# cached: see scripts/debug-kernel.sh. The build takes about 20 minutes on 2
+# cores from a cold cache.
+.PHONY: check-debug
+check-debug: deps
+	$(MAKE) tools iomodules selftests
+	scripts/debug-kernel.sh scripts/check.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools clean
