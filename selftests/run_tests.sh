@@ -28,6 +28,8 @@ OUTPUT=${OUTPUT:-build}
 LIST=$OUTPUT/kselftest-list.txt
 TIMEOUT=$(sed -n 's/^timeout=//p' settings 2>/dev/null)
 TIMEOUT=${TIMEOUT:-120}
+# A slower kernel (the debug lane) gives its tests longer.
+TIMEOUT=${IOVISOR_TEST_TIMEOUT:-$TIMEOUT}
 LOG=$(mktemp /tmp/iovisor-selftest.XXXXXX)
 trap 'rm -f "$LOG"' EXIT
 
