@@ -75,23 +75,29 @@ static int iov_verdict_attr(u32 verdict)
 	return IOV_STATS_ERR_VERDICT;
 }
 
-/* Run node's program on a packet that entered it at @port. */
-static u32 iov_run(const struct iov_gnode *node, u32 port, struct sk_buff *skb)
+/*
+ * Run node's program on a packet that entered it at @port; count the run and
+ * return what the verdict is (an IOV_STATS_ attribute), the verdict itself in
+ * @verdict.
+ */
+static int iov_run(const struct iov_gnode *node, u32 port, struct sk_buff *skb,
+		   u32 *verdict)
 {
 	u32 *cb = (u32 *)qdisc_skb_cb(skb)->data;
 	unsigned int len;
-	u32 verdict;
+	int attr;
 
 	cb[IOV_CB_IN_PORT] = port;
 	__skb_push(skb, skb->mac_len);
 	len = skb->len;
 	bpf_compute_data_pointers(skb);
-	verdict = bpf_prog_run(node->prog, skb);
+	*verdict = bpf_prog_run(node->prog, skb);
 	__skb_pull(skb, skb->mac_len);
 	if (unlikely(!skb->tstamp && skb->mono_delivery_time))
 		skb->mono_delivery_time = 0;
-	iov_count(node, port, iov_verdict_attr(verdict), len);
-	return verdict;
+	attr = iov_verdict_attr(*verdict);
+	iov_count(node, port, attr, len);
+	return attr;
 }
 
 /* Out of the graph onto a netdev's transmit path, as a new transmission. */
@@ -196,8 +202,7 @@ static void iov_walk(struct iov_walk *w, struct sk_buff *skb,
 		}
 		hops++;
 		w->runs++;
-		verdict = iov_run(node, port, skb);
-		switch (iov_verdict_attr(verdict)) {
+		switch (iov_run(node, port, skb, &verdict)) {
 		case IOV_STATS_PASS:
 			iov_pass(w, skb, node, port);
 			return;

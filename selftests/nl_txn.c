@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "nl_lib.h"
+#include "nl_expect.h"
 
 FIXTURE(txn) {
 	struct nl nl;
@@ -47,19 +48,6 @@ FIXTURE_TEARDOWN(txn)
 	nl_close(&self->nl);
 }
 
-#define SNAPSHOT() ASSERT_EQ(0, graph_state(&self->nl, &self->before))
-
-/* Refused with -err, said why, and the graph did not move at all. */
-#define EXPECT_REFUSED(err, ack) do {						\
-	struct graph_state __after;						\
-	EXPECT_EQ(-(err), (ack).error) TH_LOG("expected %s, got %s (%s)",	\
-		strerror(err), strerror(-(ack).error), (ack).msg);		\
-	EXPECT_TRUE((ack).has_msg) TH_LOG("refused without an extack message"); \
-	ASSERT_EQ(0, graph_state(&self->nl, &__after));				\
-	EXPECT_EQ(self->before.generation, __after.generation);			\
-	EXPECT_EQ(self->before.modules, __after.modules);			\
-	EXPECT_EQ(self->before.links, __after.links);				\
-} while (0)
 
 /* ---- batches, built op by op ---- */
 

@@ -47,14 +47,19 @@ bool matches(const char *arg, const char *word)
 	return len > 0 && len <= strlen(word) && !strncmp(arg, word, len);
 }
 
+static void verror(const char *fmt, va_list ap)
+{
+	fputs("Error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs("Error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	verror(fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -64,9 +69,7 @@ int usage_error(void (*usage)(FILE *f), const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs("Error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	verror(fmt, ap);
 	va_end(ap);
 	usage(stderr);
 	return -1;
