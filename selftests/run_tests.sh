@@ -54,6 +54,16 @@ if [ $# -gt 0 ]; then
 		case $wanted in *" $(basename "${TESTS[$i]}") "*) ;; *) unset "TESTS[$i]" ;; esac
 	done
 	TESTS=("${TESTS[@]}")
+	for name in "$@"; do
+		found=
+		for t in "${TESTS[@]}"; do
+			[ "$(basename "$t")" = "$name" ] && found=1
+		done
+		if [ -z "$found" ]; then
+			echo "Bail out! no test named '$name' (the names: $(xargs -n1 basename < "$LIST" | xargs))"
+			exit 1
+		fi
+	done
 fi
 echo "1..${#TESTS[@]}"
 
