@@ -912,6 +912,63 @@ static int worker(int idx, uint64_t count)
 	return 0;
 }
 
+/* On long runs (the debug lane's million), say how far a phase is once a minute. */
+#define PROGRESS_S 60
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void progress(const char *phase, uint64_t done, uint64_t total,
+		     const struct timespec *t0, double *next)
+{
+	double s = since(t0);
+
+	if (s < *next)
+		return;
+	*next = s + PROGRESS_S;
+	printf("# %s phase: %" PRIu64 " of %" PRIu64 " messages in %.0f s (%.0f/s)\n",
+	       phase, done, total, s, s > 0 ? done / s : 0);
+}
+
+/* Wait for the concurrent senders. Returns the number that failed. */
+static int wait_workers(const pid_t *pids, uint64_t total, const struct timespec *t0)
+{
+	bool done[MAX_WORKERS] = { false };
+	int left = opt_workers, failed = 0, status;
+	double next = PROGRESS_S;
+
+	while (left) {
+		uint64_t sent = 0;
+
+		for (int w = 0; w < opt_workers; w++) {
+			pid_t r;
+
+			sent += shm->w[w].sent;
+			if (done[w])
+				continue;
+			r = waitpid(pids[w], &status, WNOHANG);
+			if (r == 0)
+				continue;
+			done[w] = true;
+			left--;
+			if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+				fprintf(stderr, "# worker %d failed (status 0x%x)\n", w, status);
+				failed++;
+			}
+		}
+		if (left) {
+			progress("concurrent", sent, total, t0, &next);
+			usleep(100000);
+		}
+	}
+	return failed;
+}
+
 /*
  * The checked phase: one sender alone, each message bracketed by the
  * generation. Returns the number of problems.
@@ -921,9 +978,12 @@ static int checked_phase(uint64_t count)
 	struct fz *f = malloc(sizeof(*f));
 	struct msg *m = malloc(sizeof(*m));
 	int problems = 0, err;
+	double next = PROGRESS_S;
+	struct timespec t0;
 
 	if (!f || !m)
 		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	worker_init(f, opt_workers);
 	f->deleter = false;
 	err = fz_open(f);
@@ -934,6 +994,8 @@ static int checked_phase(uint64_t count)
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t g0, g1;
 
+		if (i % 256 == 0)
+			progress("checked", i, count, &t0, &next);
 		if (iov_get_graph(&f->nl, &g0, NULL)) {
 			problems++;
 			break;
@@ -1461,12 +1523,7 @@ int main(int argc, char **argv)
 		if (pids[w] == 0)
 			_exit(worker(w, n));
 	}
-	for (int w = 0; w < opt_workers; w++) {
-		if (waitpid(pids[w], &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-			fprintf(stderr, "# worker %d failed (status 0x%x)\n", w, status);
-			problems++;
-		}
-	}
+	problems += wait_workers(pids, concurrent, &t0);
 	shm->stop = 1;
 	if (churn_pid > 0)
 		waitpid(churn_pid, NULL, 0);
