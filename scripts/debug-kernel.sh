@@ -94,6 +94,7 @@ rel=$(cat "$d/build/include/config/kernel.release")
 # the build is incremental. The guest sees the result through the kernel's
 # module tree, which scripts/vm.sh shares at /lib/modules/$rel.
 mkdir -p "$d/iovisor"
+sources=$("$work/scripts/debug-stamp.sh" hash)
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
 	--exclude='.*.cmd' --exclude=modules.order --exclude=Module.symvers \
 	"$work/Kbuild" "$work/kmod" "$work/uapi" "$d/iovisor/"
@@ -104,6 +105,8 @@ flock -u 9
 
 [[ $# -gt 0 ]] || { echo "$d/kernel"; exit 0; }
 export KVER=$rel IOVISOR_KROOT=$d/kernel
+# What was built, for the record of a passing run (scripts/debug-stamp.sh).
+export IOVISOR_DEBUG_LANE=$sources
 export IOVISOR_KO=/lib/modules/$rel/extra/iovisor.ko	# a path in the guest
 export IOVISOR_VM_MEM=${IOVISOR_VM_MEM:-2048}
 export IOVISOR_VM_TIMEOUT=${IOVISOR_VM_TIMEOUT:-3600}
