@@ -109,9 +109,11 @@ export KVER=$rel IOVISOR_KROOT=$d/kernel
 export IOVISOR_DEBUG_LANE=$sources
 export IOVISOR_KO=/lib/modules/$rel/extra/iovisor.ko	# a path in the guest
 export IOVISOR_VM_MEM=${IOVISOR_VM_MEM:-2048}
-export IOVISOR_VM_TIMEOUT=${IOVISOR_VM_TIMEOUT:-3600}
-# KASAN and lockdep under TCG run the longest tests (nl_fuzz) near 470 s.
-export IOVISOR_TEST_TIMEOUT=${IOVISOR_TEST_TIMEOUT:-900}
+# The whole suite takes about 35 minutes on 2 idle cores, the longest test
+# (nl_fuzz) near 470 s; on a busy machine twice that. The limits only catch
+# hangs: give them room.
+export IOVISOR_VM_TIMEOUT=${IOVISOR_VM_TIMEOUT:-7200}
+export IOVISOR_TEST_TIMEOUT=${IOVISOR_TEST_TIMEOUT:-1800}
 # Warnings on the console too: WARN and lockdep headers are KERN_WARNING, and
 # with panic_on_warn the console is all that is left of them.
 export IOVISOR_VM_APPEND="loglevel=5${IOVISOR_VM_APPEND:+ $IOVISOR_VM_APPEND}"
