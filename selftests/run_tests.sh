@@ -117,7 +117,7 @@ check_left_behind() {
 # run_one N TEST: run one test, print its result line, return 0 if it passed.
 run_one() {
 	local n=$1 t=$2 name rc problems="" reason path
-	local ns0 links0 dmesg0 trouble start=$SECONDS
+	local ns0 links0 dmesg0 trouble tpid shown=0 start=$SECONDS
 
 	name=$(basename "$t")
 	case $t in /*) path=$t ;; *) path=./$t ;; esac
@@ -136,8 +136,14 @@ run_one() {
 
 	if [ -z "$problems" ]; then
 		echo "# running $name" >>"$LOG"
-		IOVISOR_KO=${IOVISOR_KO:-} timeout -k 10 "$TIMEOUT" "$path" >>"$LOG" 2>&1
+		IOVISOR_KO=${IOVISOR_KO:-} timeout -k 10 "$TIMEOUT" "$path" >>"$LOG" 2>&1 &
+		tpid=$!
+		# Show the output as it comes, so that a long run (the debug
+		# lane's fuzzer) shows its progress; tail ends after the test.
+		tail -n +1 --pid="$tpid" -f "$LOG" | comment
+		wait "$tpid"
 		rc=$?
+		shown=$(wc -l <"$LOG")
 		[ $rc -eq 124 ] && problems="timed out after ${TIMEOUT}s"
 		check_left_behind "$ns0" "$links0" >>"$LOG" 2>&1 ||
 			problems="$problems${problems:+; }left state behind"
@@ -151,7 +157,7 @@ run_one() {
 	[ -n "$trouble" ] && problems="$problems${problems:+; }kernel log reports trouble"
 
 	echo "# $name took $((SECONDS - start)) s" >>"$LOG"
-	comment < "$LOG"
+	tail -n +"$((shown + 1))" "$LOG" | comment
 	if [ -n "$problems" ] || { [ $rc -ne $KSFT_PASS ] && [ $rc -ne $KSFT_SKIP ]; }; then
 		[ -n "$problems" ] && echo "# $name: $problems"
 		[ $rc -ne $KSFT_PASS ] && echo "# $name: exit code $rc"
