@@ -71,11 +71,11 @@ check-debug: deps
 	scripts/debug-kernel.sh scripts/check.sh
 
 # The long netlink fuzz on the debug kernel: FUZZ_COUNT messages (a million
-# by default; about an hour and a half here) from nl_fuzz alone, then its
-# consistency checks, the kernel log and a kmemleak scan. Traffic is off
-# (FUZZ_TRAFFIC=1 turns it on): under the debug kernel pktgen and device
-# churn hold the CPU and RTNL and cut the rate by ten. check-debug runs the
-# same fuzzer with traffic, at the normal lane's volume.
+# by default; an hour and a half here, two with another VM beside it) from
+# nl_fuzz alone, then its consistency checks, the kernel log and a kmemleak
+# scan. Traffic is off (FUZZ_TRAFFIC=1 turns it on): on the debug kernel
+# pktgen and the device churner take CPU and RTNL and halve the rate.
+# check-debug runs the same fuzzer with traffic, at the normal lane's volume.
 FUZZ_COUNT ?= 1000000
 FUZZ_TRAFFIC ?= 0
 .PHONY: fuzz-debug
