@@ -1436,7 +1436,7 @@ int main(int argc, char **argv)
 	pid_t pids[MAX_WORKERS], churn_pid = -1, listen_pid;
 	struct nl nl;
 	const char *env;
-	struct timespec t0, t1;
+	struct timespec t0;
 
 	if ((env = getenv("IOVISOR_FUZZ_COUNT")) && *env)
 		opt_count = parse_u64(env);
@@ -1532,18 +1532,15 @@ int main(int argc, char **argv)
 		kill(sink_pid, SIGKILL);
 		waitpid(sink_pid, NULL, 0);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("# concurrent phase: %.1f s\n",
-	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	printf("# concurrent phase: %.1f s\n", since(&t0));
 
 	/* The devices are back as they were made, for the checks. */
 	sh("ip link set fzd4x name fzd4 2>/dev/null; ip link set fzd3 up; "
 	   "ip link add fzd5 type dummy 2>/dev/null; ip link set fzd5 up");
 
-	problems += checked_phase(checked);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	printf("# checked phase: %.1f s\n",
-	       (t0.tv_sec - t1.tv_sec) + (t0.tv_nsec - t1.tv_nsec) / 1e9);
+	problems += checked_phase(checked);
+	printf("# checked phase: %.1f s\n", since(&t0));
 
 	/* What the fuzzers left: consistent with packets flowing, then without. */
 	if (iov_graph_check(&nl, &chk)) {

@@ -49,21 +49,18 @@ if [ ! -f "$LIST" ]; then
 fi
 mapfile -t TESTS < "$LIST"
 if [ $# -gt 0 ]; then
+	all=" $(xargs -n1 basename <"$LIST" | xargs) "
+	for name in "$@"; do
+		case $all in *" $name "*) ;; *)
+			echo "Bail out! no test named '$name' (the names:$all)"
+			exit 1 ;;
+		esac
+	done
 	wanted=" $* "
 	for i in "${!TESTS[@]}"; do
 		case $wanted in *" $(basename "${TESTS[$i]}") "*) ;; *) unset "TESTS[$i]" ;; esac
 	done
 	TESTS=("${TESTS[@]}")
-	for name in "$@"; do
-		found=
-		for t in "${TESTS[@]}"; do
-			[ "$(basename "$t")" = "$name" ] && found=1
-		done
-		if [ -z "$found" ]; then
-			echo "Bail out! no test named '$name' (the names: $(xargs -n1 basename < "$LIST" | xargs))"
-			exit 1
-		fi
-	done
 fi
 echo "1..${#TESTS[@]}"
 
