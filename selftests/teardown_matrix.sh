@@ -24,11 +24,15 @@
 #                sw:2 -- pc:0  pc (patch)  pc:1 -- ps:0  ps (pass)
 #
 # Every interface linked is a veth end whose peer (NAMEh) sits in a host
-# netns, H, where pktgen sends broadcast frames out of each peer, about 250
-# a second: they arrive on the linked end's receive path, the switch floods
-# them out of its other interfaces and through the patch to pass. (pktgen
-# runs in H, not in the netns under test: its "start" blocks in the netns it
-# is written in, and would keep that netns alive.) No case may leave
+# netns, H. There pktgen sends about 250 broadcast frames a second out of a
+# source veth, NAMEs, whose peer shares a bridge with NAMEh: they arrive on
+# the linked end's receive path, the switch floods them out of its other
+# interfaces and through the patch to pass. (pktgen runs in H, not in the
+# netns under test: its "start" blocks in the netns it is written in, and
+# would keep that netns alive. It sends from a device of its own because
+# deleting a linked end deletes NAMEh too, and pulling a device from under a
+# running pktgen makes it log a "WARNING:" line, which fails any test.)
+# No case may leave
 # "unregister_netdevice: waiting for ... to become free" in the kernel log:
 # the unregister timeout is lowered to 1 s so that a reference leaked on a
 # device shows within the test.
@@ -77,26 +81,39 @@ nsarg() {
 	[ "$1" = main ] || echo "$1"
 }
 
-# pair NAME NS IP IP_H: veth NAME in NS (IP/24), its peer NAMEh in H
-# (IP_H/24), both up. Deleting either end deletes both: cleanup from H.
-PAIRS=""
+# pair NAME NS IP IP_H: veth NAME in NS (IP/24), up, its peer NAMEh in H,
+# a port of bridge NAMEbr (IP_H/24) there; and pktgen's source for NAME,
+# veth NAMEs, whose peer is the bridge's other port. Deleting either end of
+# a veth deletes both: cleanup from H.
+H_DEVS=""
 pair() {
 	ip link add name "$1" type veth peer name "$1h" netns "$NS_H" ||
 		fail "ip link add $1 (peer $1h in $NS_H)"
-	PAIRS="$PAIRS $1h"
+	H_DEVS="$H_DEVS $1h $1s $1br"
 	[ "$2" = main ] || ip link set "$1" netns "$2" || fail "move $1 to $2"
 	ipn "$2" addr add "$3/24" dev "$1" || fail "address $3 on $1"
 	ipn "$2" link set "$1" up || fail "$1 up"
-	ip -n "$NS_H" addr add "$4/24" dev "$1h" || fail "address $4 on $1h"
-	ip -n "$NS_H" link set "$1h" up || fail "$1h up"
+	ip -n "$NS_H" -batch - <<-EOF || fail "$1h, $1s and $1br in $NS_H"
+		link add name $1s type veth peer name $1sb
+		link add name $1br type bridge
+		addr add $4/24 dev $1br
+		link set $1h master $1br
+		link set $1sb master $1br
+		link set $1h up
+		link set $1s up
+		link set $1sb up
+		link set $1br up
+	EOF
 }
 
-# traffic_start DEV...: pktgen in H sends out of each DEV (a peer in H)
-# about 250 broadcast frames a second, until traffic_stop. (One shell in
-# H for all of it: each ip netns exec costs a good part of a second.)
+# traffic_start NAME...: pktgen in H sends out of each NAMEs, into each
+# pair NAME, about 250 broadcast frames a second, until traffic_stop. (One
+# shell in H for all of it: each ip netns exec costs a good part of a
+# second.)
 traffic_start() {
-	local i=0 dev cmds="cd /proc/net/pktgen || exit 1"
-	for dev in "$@"; do
+	local i=0 name dev cmds="cd /proc/net/pktgen || exit 1"
+	for name in "$@"; do
+		dev=${name}s
 		cmds="$cmds
 			echo 'add_device $dev' > kpktgend_$((i % 2)) &&
 			echo 'count 0' > $dev && echo 'pkt_size 60' > $dev &&
@@ -109,13 +126,13 @@ traffic_start() {
 	BG_PIDS="$BG_PIDS $!"
 }
 
-# At exit, whatever pairs a failed case left. (Only those there: ip link del
-# of a missing name makes the kernel try to modprobe netdev-NAME, seconds
-# under emulation.)
+# At exit, whatever devices in H a failed case left. (Only those there: ip
+# link del of a missing name makes the kernel try to modprobe netdev-NAME,
+# seconds under emulation.)
 pairs_cleanup() {
 	local have dev
 	have=$(ip -n "$NS_H" -o link show 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print $2}')
-	for dev in $PAIRS; do
+	for dev in $H_DEVS; do
 		echo "$have" | grep -qx "$dev" && ip -n "$NS_H" link del "$dev"
 	done
 }
@@ -224,7 +241,7 @@ pair ta main 10.9.1.2 10.9.1.1
 pair tb main 10.9.2.2 10.9.2.1
 pair tc main 10.9.3.2 10.9.3.1
 graph_add main ta tb tc
-traffic_start tah tbh tch
+traffic_start ta tb tc
 grows main sw 50 || fail "setup: no traffic reaches sw"
 grows main ps 10 || fail "setup: no traffic reaches ps through the patch"
 
@@ -268,7 +285,7 @@ progs=$(in_ns "$NS_G" ivctl -j module show | jq -r '.[].prog_id') || fail "ivctl
 main_sw=$(module_field sw .id) || exit
 log "programs in $NS_G:" $progs
 traffic_stop
-traffic_start tbh tgah tgbh
+traffic_start tb tga tgb
 grows "$NS_G" sw 50 || fail "netnsdel: no traffic reaches sw in $NS_G"
 grows "$NS_G" ps 10 || fail "netnsdel: no traffic reaches ps in $NS_G"
 
