@@ -367,29 +367,36 @@ struct iov_listener {
 	bool failed;
 };
 
-static int join_group(const char *family_name, const char *group_name)
+static int resolve_group(const char *family_name, const char *group_name)
 {
-	int group, err;
+	int group = genl_ctrl_resolve_grp(sock, family_name, group_name);
 
-	group = genl_ctrl_resolve_grp(sock, family_name, group_name);
 	if (group < 0)
 		return error("cannot find the \"%s\" group of \"%s\": %s",
 			     group_name, family_name, nl_geterror(group));
-	err = nl_socket_add_membership(sock, group);
-	if (err < 0)
-		return error("cannot join the \"%s\" group of \"%s\": %s",
-			     group_name, family_name, nl_geterror(err));
-	return 0;
+	return group;
 }
 
 int iov_events_join(void)
 {
-	int err;
+	int events, notify, err;
 
-	/* nlctrl's notifications say when the family (iovisor.ko) goes away. */
-	if (iov_nl_open() || join_group(IOV_GENL_NAME, IOV_GENL_MCGRP_EVENTS) ||
-	    join_group("nlctrl", "notify"))
+	/*
+	 * Look both groups up before joining either: a socket in a group can
+	 * hear an event before the reply to a lookup, and libnl takes the
+	 * first message for the reply. nlctrl's notifications say when the
+	 * family (iovisor.ko) goes away.
+	 */
+	if (iov_nl_open())
 		return -1;
+	events = resolve_group(IOV_GENL_NAME, IOV_GENL_MCGRP_EVENTS);
+	notify = events < 0 ? events : resolve_group("nlctrl", "notify");
+	if (notify < 0)
+		return -1;
+	err = nl_socket_add_memberships(sock, events, notify, 0);
+	if (err < 0)
+		return error("cannot join the iovisor events and nlctrl notify groups: %s",
+			     nl_geterror(err));
 	/* Read only what poll() said is there, so a signal is never missed. */
 	err = nl_socket_set_nonblocking(sock);
 	if (err < 0)
