@@ -15,7 +15,7 @@ pkgs=(
 	# the VM: scripts/vm.sh boots the kernel image apt-get downloads
 	qemu-system-x86 busybox-static cpio kmod apt util-linux coreutils
 	# what the tests run inside the guest (the guest's root is the host's)
-	iproute2 iputils-ping procps ethtool tcpdump
+	iproute2 iputils-ping procps ethtool tcpdump jq strace
 )
 
 missing=()
