@@ -19,9 +19,17 @@ veth_pair s0 "$S" s1 main
 addr_add "$C" c0 10.3.0.1/24
 addr_add "$S" s0 10.3.0.2/24
 
+# listening PORT: the server listens on TCP PORT.
+listening() {
+	ss -N "$S" -ltnH "sport = :$1" | grep -q .
+}
+
 for port in 80 8080; do
 	ip netns exec "$S" busybox nc -ll -p $port -e /bin/true &
 	BG_PIDS="$BG_PIDS $!"
+done
+for port in 80 8080; do
+	eventually 10 listening $port || fail "the server does not listen on $port after 10 s"
 done
 
 # tcp_connects PORT: the client completes a TCP handshake with the server.

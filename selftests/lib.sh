@@ -108,6 +108,18 @@ bg_stop() {
 	BG_PIDS=${BG_PIDS/ $1/}
 }
 
+# eventually SECS CMD...: CMD succeeds within SECS seconds (tried every
+# 0.1 s). For what a background job or the kernel does in its own time:
+# under emulation a fixed sleep is never long enough.
+eventually() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.1
+	done
+}
+
 # ---- namespaces and interfaces ----------------------------------------------
 
 # in_ns NS CMD...: run CMD in netns NS, or in the main one if NS is "main".

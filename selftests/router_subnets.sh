@@ -49,13 +49,15 @@ run ivctl map update r neigh key 10.2.0.1 value "$(mac_of "$H2" h2e)"
 T=$(mktemp -d) || fail "mktemp"
 defer rm -rf "$T"
 
-# h3 watches what the switch floods while h1 resolves its gateway.
-ip netns exec "$H3" tcpdump -n -l -i h3e -c 1 arp >"$T/h3.arp" 2>/dev/null &
+# h3 watches what the switch floods while h1 resolves its gateway. (tcpdump
+# says "listening" once it captures; it stops after one ARP frame.)
+ip netns exec "$H3" tcpdump -n -l -i h3e -c 1 arp >"$T/h3.arp" 2>"$T/h3.err" &
 BG_PIDS="$BG_PIDS $!"
-sleep 1
+eventually 10 grep -q "listening on" "$T/h3.err" ||
+	fail "tcpdump in h3 did not start within 10 s: $(cat "$T/h3.err")"
 
 ping_ok "$H1" 10.1.0.254 || { show_state; fail "h1 cannot ping its gateway, the router"; }
-sleep 0.5
+eventually 5 grep -q . "$T/h3.arp"
 log "h3 saw: $(cat "$T/h3.arp")"
 grep -q "Request who-has 10.1.0.254 tell 10.1.0.1" "$T/h3.arp" ||
 	fail "h3 did not get h1's ARP request intact (the router's write leaked into its copy?)"
