@@ -273,6 +273,14 @@ module_stat() {
 	module_field "${@:1:$#-1}" ".stats.$counter"
 }
 
+# counts_past [NS] NAME N: the module has counted more than N packets.
+# With eventually, for traffic that takes its time to start.
+counts_past() {
+	local n
+	n=$(module_stat "${@:1:$#-1}" packets) || return 1
+	[ "$n" -gt "${*: -1}" ]
+}
+
 # module_prog_id [NS] NAME: the id of the BPF program the module runs.
 # Use as id=$(module_prog_id ...) || exit.
 module_prog_id() {
