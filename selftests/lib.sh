@@ -120,6 +120,11 @@ eventually() {
 	done
 }
 
+# not CMD...: CMD fails. For eventually: eventually 5 not prog_exists ID.
+not() {
+	! "$@"
+}
+
 # ---- namespaces and interfaces ----------------------------------------------
 
 # in_ns NS CMD...: run CMD in netns NS, or in the main one if NS is "main".
@@ -295,13 +300,7 @@ prog_exists() {
 # prog_gone ID [SECONDS]: within SECONDS (5), bpftool no longer lists the
 # program (it is freed after an RCU grace period, not at once).
 prog_gone() {
-	local tries=$((${2:-5} * 10))
-	while [ $tries -gt 0 ]; do
-		prog_exists "$1" || return 0
-		sleep 0.1
-		tries=$((tries - 1))
-	done
-	return 1
+	eventually "${2:-5}" not prog_exists "$1"
 }
 
 # link_shown [NS] PATTERN: `ivctl link show` has a line matching PATTERN.

@@ -28,30 +28,30 @@ text_mon=$!
 BG_PIDS="$BG_PIDS $text_mon"
 defer ivctl graph set hops 32
 
-# wait_for FILE PATTERN: within 5 s, a line of FILE matches PATTERN.
-wait_for() {
-	local tries=50
-	while [ $tries -gt 0 ]; do
-		grep -q -- "$2" "$1" && return 0
-		sleep 0.1
-		tries=$((tries - 1))
-	done
-	return 1
+# seen FILE PATTERN: a line of FILE matches PATTERN.
+seen() {
+	grep -q -- "$2" "$1"
 }
 
-# A monitor has joined once it reports a change: set the hop budget to a new
-# value until both report one. Both then see the last of these, and only
-# what the test does after it.
-hops=200
-while :; do
+# joined FILE...: set the hop budget to a new value (100 to 199, in turn,
+# in $hops); then every monitor writing to a FILE has reported a change.
+# A monitor has joined once it reports one: with eventually.
+hops=99
+joined() {
+	local file
+	hops=$((hops < 199 ? hops + 1 : 100))
 	ivctl graph set hops $hops || fail "ivctl graph set hops $hops"
-	grep -q 'graph set' "$JSON" && grep -q 'graph set' "$TEXT" && break
-	[ $hops -lt 250 ] || fail "the monitors report nothing after 5 s: $(cat "$JSON" "$TEXT")"
-	hops=$((hops + 1))
-	sleep 0.1
-done
-wait_for "$JSON" "\"hops\":$hops}" || fail "the JSON monitor missed hops $hops"
-wait_for "$TEXT" "hops $hops\$" || fail "the text monitor missed hops $hops"
+	for file in "$@"; do
+		seen "$file" 'graph set' || return 1
+	done
+}
+
+# Both monitors see the last of these changes, and only what the test does
+# after it.
+eventually 10 joined "$JSON" "$TEXT" ||
+	fail "the monitors report nothing after 10 s: $(cat "$JSON" "$TEXT")"
+eventually 5 seen "$JSON" "\"hops\":$hops}" || fail "the JSON monitor missed hops $hops"
+eventually 5 seen "$TEXT" "hops $hops\$" || fail "the text monitor missed hops $hops"
 json_start=$(wc -l <"$JSON")
 text_start=$(wc -l <"$TEXT")
 
@@ -83,15 +83,12 @@ link del dev vethM0 sw:0 device-gone
 module del sw ports 4"
 count=$(echo "$EXPECTED" | wc -l)
 
-wait_for_count() {
-	local file=$1 want=$2 tries=50
-	while [ "$(wc -l <"$file")" -lt "$want" ] && [ $tries -gt 0 ]; do
-		sleep 0.1
-		tries=$((tries - 1))
-	done
+# has_lines FILE N: FILE has N lines or more.
+has_lines() {
+	[ "$(wc -l <"$1")" -ge "$2" ]
 }
-wait_for_count "$JSON" $((json_start + count))
-wait_for_count "$TEXT" $((text_start + count))
+eventually 5 has_lines "$JSON" $((json_start + count))
+eventually 5 has_lines "$TEXT" $((text_start + count))
 
 log "+ kill -INT $json_mon; kill -TERM $text_mon"
 kill -INT "$json_mon"
@@ -171,13 +168,8 @@ command -v strace >/dev/null || fail "strace is not installed (scripts/deps.sh i
 strace -o "$DIR/trace" -e trace=sendto,sendmsg,setsockopt ivctl monitor >"$DIR/traced" 2>&1 &
 tracer=$!
 BG_PIDS="$BG_PIDS $tracer"
-hops=100
-until grep -q 'graph set' "$DIR/traced"; do
-	[ $hops -lt 150 ] || fail "the traced monitor reports nothing after 5 s: $(cat "$DIR/traced")"
-	ivctl graph set hops $hops || fail "ivctl graph set hops $hops"
-	hops=$((hops + 1))
-	sleep 0.1
-done
+eventually 10 joined "$DIR/traced" ||
+	fail "the traced monitor reports nothing after 10 s: $(cat "$DIR/traced")"
 kill -INT "$(pgrep -P "$tracer" -x ivctl)"
 wait "$tracer" || fail "the traced monitor exits $? on SIGINT: $(cat "$DIR/traced")"
 first_join=$(grep -n 'NETLINK_ADD_MEMBERSHIP' "$DIR/trace" | head -n 1 | cut -d: -f1)

@@ -217,13 +217,8 @@ no_rx_handler() {
 # event_seen DEV: within 5 s the monitor printed a LINK_DEL of DEV with
 # cause device-gone.
 event_seen() {
-	local end=$((SECONDS + 5))
-	while :; do
-		jq -e --arg d "$1" 'select(.event == "link del" and .cause == "device-gone" and
-			(.a.dev == $d or .b.dev == $d))' "$DIR/events" >/dev/null 2>&1 && return 0
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.1
-	done
+	eventually 5 jq -e --arg d "$1" 'select(.event == "link del" and .cause == "device-gone" and
+		(.a.dev == $d or .b.dev == $d))' "$DIR/events" >/dev/null 2>&1
 }
 
 # port_free PORT DEV: PORT is free, it links to DEV, a fresh dummy.
@@ -295,11 +290,10 @@ for id in $progs; do
 	prog_gone "$id" 15 || fail "netnsdel: BPF program $id still loaded 15 s after ip netns del"
 done
 # The netns was cleaned up: its veths went, their peers in H with them.
-end=$((SECONDS + 10))
-while ip -n "$NS_H" -o link show | grep -q ' tg[ab]h@'; do
-	[ $SECONDS -lt $end ] || fail "netnsdel: veth peers in H outlive $NS_G by 10 s"
-	sleep 0.2
-done
+g_peers_in_h() {
+	ip -n "$NS_H" -o link show | grep -q ' tg[ab]h@'
+}
+eventually 10 not g_peers_in_h || fail "netnsdel: veth peers in H outlive $NS_G by 10 s"
 [ "$(module_field sw .id)" = "$main_sw" ] || fail "netnsdel: the main graph's sw changed"
 [ "$(ivctl -j module show | jq length)" = 3 ] ||
 	fail "netnsdel: the main graph changed: $(ivctl module show)"
