@@ -129,14 +129,14 @@ traffic_start() {
 # At exit, whatever devices in H a failed case left. (Only those there: ip
 # link del of a missing name makes the kernel try to modprobe netdev-NAME,
 # seconds under emulation.)
-pairs_cleanup() {
+h_devs_cleanup() {
 	local have dev
 	have=$(ip -n "$NS_H" -o link show 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print $2}')
 	for dev in $H_DEVS; do
 		echo "$have" | grep -qx "$dev" && ip -n "$NS_H" link del "$dev"
 	done
 }
-defer pairs_cleanup
+defer h_devs_cleanup
 
 # At exit, the modules a failed case left in the main graph.
 main_graph_cleanup() {
@@ -175,19 +175,13 @@ graph_del() {
 
 # grows NS MODULE N: within 10 s, MODULE counts N packets more than now.
 grows() {
-	local ns=$1 mod=$2 want=$3 start now end=$((SECONDS + 10))
-	start=$(module_stat $(nsarg "$ns") "$mod" packets) || exit
-	while :; do
-		now=$(module_stat $(nsarg "$ns") "$mod" packets) || exit
-		if [ $((now - start)) -ge "$want" ]; then
-			log "$mod: $start -> $now packets"
-			return 0
-		fi
-		[ $SECONDS -lt $end ] || break
-		sleep 0.1
-	done
-	log "$mod: $start -> $now packets in 10 s"
-	return 1
+	local ns mod=$2 start rc
+	ns=$(nsarg "$1")
+	start=$(module_stat $ns "$mod" packets) || exit
+	eventually 10 counts_past $ns "$mod" $((start + $3 - 1))
+	rc=$?
+	log "$mod: $start -> $(module_stat $ns "$mod" packets) packets"
+	return $rc
 }
 
 # The kernel never waited for a device reference (since the test began).
